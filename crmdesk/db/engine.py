@@ -1,0 +1,156 @@
+"""Database URLs, engines and transactions.
+
+SQLite runs in WAL mode with ``foreign_keys=ON``, ``synchronous=FULL`` and a
+busy timeout; write transactions start with ``BEGIN IMMEDIATE`` so that two
+writers queue instead of failing half-way. PostgreSQL goes through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+ENV_DATABASE_URL = "CRMDESK_DATABASE_URL"
+DEFAULT_FILENAME = "crmdesk.sqlite3"
+DEMO_FILENAME = "crmdesk-demo.sqlite3"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def data_dir() -> Path:
+    """The per-user folder where crmdesk keeps its local databases and backups."""
+    return Path(user_data_dir("crmdesk", appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / DEFAULT_FILENAME
+
+
+def demo_database_path() -> Path:
+    return data_dir() / DEMO_FILENAME
+
+
+def resolve_url(value: str | os.PathLike[str] | None = None) -> URL:
+    """Turn ``--db`` (a URL or a file path), ``$CRMDESK_DATABASE_URL`` or the default into a URL.
+
+    A bare path means an SQLite file. ``postgresql://`` means psycopg 3.
+    """
+    if value is None or value == "":
+        value = os.environ.get(ENV_DATABASE_URL) or str(default_database_path())
+    text = os.fspath(value)
+    if "://" not in text:
+        return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+    url = make_url(text)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        url = url.set(database=str(Path(url.database).expanduser().resolve()))
+    return url
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind an SQLite URL, or None for other backends and in-memory databases."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def display_url(url: URL) -> str:
+    """The URL without its password, for the status bar, logs and messages."""
+    return url.render_as_string(hide_password=True)
+
+
+def create_db_engine(url: URL | str, *, pg_schema: str | None = None, echo: bool = False) -> Engine:
+    """An engine with crmdesk's connection settings for SQLite or PostgreSQL.
+
+    ``pg_schema`` puts every table of a PostgreSQL database in that schema
+    (the tests use it to keep each run apart).
+    """
+    url = resolve_url(url) if isinstance(url, str) else url
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        engine = create_engine(
+            url,
+            echo=echo,
+            poolclass=None if sqlite_path(url) else StaticPool,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        _install_sqlite_hooks(engine)
+        return engine
+    if backend == "postgresql":
+        connect_args: dict[str, Any] = {"connect_timeout": 10}
+        if pg_schema:
+            connect_args["options"] = f"-csearch_path={pg_schema}"
+        return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+    raise ValueError(f"unsupported database {backend!r}: use an SQLite file or PostgreSQL")
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if sqlite_path(engine.url):
+            cur.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed transaction survives a crash of the app and of the OS.
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("crmdesk_write", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """An open crmdesk database: its URL, engine and the unit-of-work factory."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url: URL = engine.url
+        self._write_engine = engine.execution_options(crmdesk_write=True)
+        self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(bind=self._write_engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def display_url(self) -> str:
+        return display_url(self.url)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any exception."""
+        factory = self._write_sessions if write else self._read_sessions
+        with factory() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.transaction(write=False) as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({self.display_url!r})"

@@ -1,0 +1,253 @@
+"""Opening a database safely: recognise it, back it up, migrate it with Alembic.
+
+A file that is not a crmdesk database, a corrupt file, or a database written by
+a newer crmdesk is refused with :class:`DatabaseOpenError` and left untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from crmdesk.db.engine import Database, create_db_engine, display_url, resolve_url, sqlite_path
+from crmdesk.db.models import COUNTED_TABLES, Setting
+from crmdesk.domain.errors import DatabaseOpenError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+APP_MARKER_KEY = "app"
+APP_MARKER_VALUE = "crmdesk"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", "crmdesk.db:migrations")
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """What is found in a database before crmdesk touches it."""
+
+    empty: bool
+    revision: str | None
+
+    @property
+    def is_head(self) -> bool:
+        return self.revision == head_revision()
+
+
+def _refuse(url: URL, reason: str) -> DatabaseOpenError:
+    return DatabaseOpenError(f"{display_url(url)}: {reason}", reason=reason)
+
+
+def _probe_sqlite_file(url: URL, path: Path) -> SchemaState:
+    """Look at an SQLite file without writing to it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return SchemaState(empty=True, revision=None)
+    if path.is_dir():
+        raise _refuse(url, "is a folder, not a database file")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise _refuse(url, f"cannot be read ({exc.strerror})") from exc
+    if header != SQLITE_MAGIC:
+        raise _refuse(url, "is not a crmdesk database (not an SQLite file)")
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise _refuse(url, f"cannot be opened ({exc})") from exc
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return SchemaState(empty=True, revision=None)
+        check = con.execute("PRAGMA quick_check(1)").fetchone()
+        if not check or check[0] != "ok":
+            raise _refuse(url, f"is damaged and cannot be used ({check[0] if check else '?'})")
+        if "settings" not in tables or "alembic_version" not in tables:
+            raise _refuse(url, "is an SQLite file but not a crmdesk database")
+        marker = con.execute(
+            "SELECT value FROM settings WHERE key = ?", (APP_MARKER_KEY,)
+        ).fetchone()
+        if not marker or marker[0] != APP_MARKER_VALUE:
+            raise _refuse(url, "is an SQLite file but not a crmdesk database")
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        return SchemaState(empty=False, revision=row[0] if row else None)
+    except sqlite3.DatabaseError as exc:
+        raise _refuse(url, f"is damaged and cannot be used ({exc})") from exc
+    finally:
+        con.close()
+
+
+def _probe_engine(engine: Engine) -> SchemaState:
+    with engine.connect() as conn:
+        insp = inspect(conn)
+        tables = set(insp.get_table_names())
+        if not tables:
+            return SchemaState(empty=True, revision=None)
+        if "settings" not in tables or "alembic_version" not in tables:
+            raise _refuse(engine.url, "holds tables but is not a crmdesk database")
+        marker = conn.execute(
+            select(Setting.value).where(Setting.key == APP_MARKER_KEY)
+        ).scalar_one_or_none()
+        if marker != APP_MARKER_VALUE:
+            raise _refuse(engine.url, "holds tables but is not a crmdesk database")
+        revision = MigrationContext.configure(conn).get_current_revision()
+        return SchemaState(empty=False, revision=revision)
+
+
+def probe(url: URL, engine: Engine | None = None) -> SchemaState:
+    path = sqlite_path(url)
+    if path is not None:
+        return _probe_sqlite_file(url, path)
+    assert engine is not None
+    try:
+        return _probe_engine(engine)
+    except OperationalError as exc:
+        raise _refuse(url, f"cannot connect ({_first_line(exc)})") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def backup_sqlite(path: Path, *, label: str) -> Path:
+    """Copy an SQLite database (consistently, through the backup API) next to it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.backup-{label}-{stamp}{path.suffix or '.sqlite3'}")
+    src = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    db: Database
+    created: bool
+    upgraded_from: str | None
+    backup: Path | None
+
+
+def open_database(
+    url: URL | str | None = None,
+    *,
+    create: bool = True,
+    upgrade_schema: bool | None = None,
+    pg_schema: str | None = None,
+) -> OpenResult:
+    """Open (and if needed create or upgrade) a crmdesk database.
+
+    * A new or empty database is created at the head schema when ``create``.
+    * An older SQLite schema is backed up first, then upgraded. An older
+      PostgreSQL schema is upgraded only by ``crmdesk migrate`` (a shared server
+      is backed up by its admin with ``pg_dump``; see docs/team-setup.md).
+    * A newer schema, a foreign or corrupt file is refused, untouched.
+
+    ``upgrade_schema`` None means: upgrade SQLite files, not shared servers.
+    """
+    if not isinstance(url, URL):
+        url = resolve_url(url)
+    path = sqlite_path(url)
+    if upgrade_schema is None:
+        upgrade_schema = path is not None
+    engine = None
+    if path is None:
+        engine = create_db_engine(url, pg_schema=pg_schema)
+    state = probe(url, engine)
+    if not state.empty and state.revision not in known_revisions():
+        if engine is not None:
+            engine.dispose()
+        if state.revision is None:
+            raise _refuse(url, "has no schema revision; it was not made by crmdesk")
+        raise _refuse(
+            url,
+            f"was written by a newer crmdesk (schema {state.revision}; this version knows up "
+            f"to {head_revision()}). Install the newer crmdesk to open it.",
+        )
+    if state.empty and not create:
+        raise _refuse(url, "does not exist or holds no crmdesk data")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_db_engine(url)
+    assert engine is not None
+    backup: Path | None = None
+    upgraded_from: str | None = None
+    try:
+        if state.empty:
+            upgrade(engine)
+        elif not state.is_head:
+            if not upgrade_schema:
+                raise _refuse(
+                    url,
+                    f"has the older schema {state.revision}; run 'crmdesk migrate' to upgrade it",
+                )
+            if path is not None:
+                backup = backup_sqlite(path, label=state.revision or "none")
+            upgrade(engine)
+            upgraded_from = state.revision
+    except DatabaseOpenError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise _refuse(url, f"could not be prepared ({_first_line(exc)})") from exc
+    return OpenResult(Database(engine), state.empty, upgraded_from, backup)
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def table_counts(db: Database) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with db.engine.connect() as conn:
+        for model in COUNTED_TABLES:
+            table = model.__table__
+            counts[table.name] = conn.execute(
+                text(f"SELECT COUNT(*) FROM {table.name}")  # noqa: S608 - fixed table names
+            ).scalar_one()
+    return counts

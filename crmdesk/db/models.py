@@ -1,0 +1,303 @@
+"""The SQLAlchemy 2.0 schema of a crmdesk database.
+
+Every timestamp is UTC (:class:`UTCDateTime`), every amount is ``Numeric``.
+``stage_transitions`` is append-only: the migrations add triggers that refuse
+an UPDATE on it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from crmdesk.db.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Length limits, shared with the services' validation.
+LEN_NAME = 100
+LEN_LOGIN = 64
+LEN_TITLE = 200
+LEN_KEY = 40
+LEN_SHORT = 100
+LEN_PHONE = 50
+LEN_EMAIL = 254
+LEN_URL = 300
+LEN_ADDRESS = 500
+LEN_REF = 100
+LEN_NOTES = 20000
+MONEY = Numeric(14, 2)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), Decimal: MONEY, dict[str, Any]: JSON}
+
+
+class Setting(Base):
+    """Business settings kept in the database (currency, ...); one row per key."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(LEN_KEY), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'manager', 'rep')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(LEN_NAME))
+    login: Mapped[str] = mapped_column(String(LEN_LOGIN), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="rep")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    email: Mapped[str | None] = mapped_column(String(LEN_EMAIL))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class Pipeline(Base):
+    __tablename__ = "pipelines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(LEN_KEY), unique=True)
+    name: Mapped[str] = mapped_column(String(LEN_NAME))
+    names: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    qualified_stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stages.id", use_alter=True, ondelete="SET NULL")
+    )
+
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="pipeline",
+        order_by="Stage.position",
+        foreign_keys="Stage.pipeline_id",
+    )
+
+
+class Stage(Base):
+    __tablename__ = "stages"
+    __table_args__ = (
+        UniqueConstraint("pipeline_id", "key", name="uq_stages_pipeline_key"),
+        CheckConstraint("kind IN ('open', 'won', 'lost')", name="kind"),
+        CheckConstraint("probability >= 0 AND probability <= 100", name="probability"),
+        CheckConstraint("rot_days IS NULL OR rot_days > 0", name="rot_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(LEN_KEY))
+    name: Mapped[str] = mapped_column(String(LEN_NAME))
+    names: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    position: Mapped[int] = mapped_column(Integer)
+    probability: Mapped[int] = mapped_column(Integer, default=0)
+    rot_days: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8), default="open")
+
+    pipeline: Mapped[Pipeline] = relationship(back_populates="stages", foreign_keys=[pipeline_id])
+
+
+class LeadSource(Base):
+    __tablename__ = "lead_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(LEN_SHORT), unique=True)
+    names: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LostReason(Base):
+    __tablename__ = "lost_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(LEN_SHORT), unique=True)
+    names: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company: Mapped[str] = mapped_column(String(LEN_TITLE), index=True)
+    industry: Mapped[str | None] = mapped_column(String(LEN_SHORT))
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lead_sources.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime]
+    phone: Mapped[str | None] = mapped_column(String(LEN_PHONE))
+    email: Mapped[str | None] = mapped_column(String(LEN_EMAIL))
+    website: Mapped[str | None] = mapped_column(String(LEN_URL))
+    address: Mapped[str | None] = mapped_column(String(LEN_ADDRESS))
+    notes: Mapped[str | None] = mapped_column(Text)
+    external_ref: Mapped[str | None] = mapped_column(String(LEN_REF), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(LEN_NAME))
+    title: Mapped[str | None] = mapped_column(String(LEN_SHORT))
+    phone: Mapped[str | None] = mapped_column(String(LEN_PHONE))
+    email: Mapped[str | None] = mapped_column(String(LEN_EMAIL))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount"),
+        CheckConstraint("version >= 1", name="version"),
+        Index("ix_deals_pipeline_stage", "pipeline_id", "stage_id"),
+        Index("ix_deals_closed_at", "closed_at"),
+        Index("ix_deals_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(LEN_TITLE))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="RESTRICT"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id", ondelete="RESTRICT"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="RESTRICT"))
+    amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(String(3))
+    expected_close: Mapped[date | None] = mapped_column(Date)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lead_sources.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime]
+    stage_entered_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    lost_reason_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lost_reasons.id", ondelete="RESTRICT")
+    )
+    lost_at_stage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stages.id", ondelete="RESTRICT")
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+    external_ref: Mapped[str | None] = mapped_column(String(LEN_REF), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class StageTransition(Base):
+    """One stage change of one deal. Append-only; creation writes the first row."""
+
+    __tablename__ = "stage_transitions"
+    __table_args__ = (
+        Index("ix_stage_transitions_deal_at", "deal_id", "at", "id"),
+        Index("ix_stage_transitions_to_stage_at", "to_stage_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id", ondelete="RESTRICT"))
+    to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="RESTRICT"))
+    at: Mapped[datetime]
+    # RESTRICT, not SET NULL: the append-only trigger refuses every UPDATE here.
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint("kind IN ('call', 'meeting', 'email', 'task', 'note')", name="kind"),
+        CheckConstraint("deal_id IS NOT NULL OR customer_id IS NOT NULL", name="subject_of"),
+        Index("ix_activities_owner_due", "owner_id", "done_at", "due_at"),
+        Index("ix_activities_deal_done", "deal_id", "done_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(LEN_TITLE))
+    notes: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    due_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Target(Base):
+    __tablename__ = "targets"
+    __table_args__ = (
+        CheckConstraint(
+            "metric IN ('won_amount', 'won_count', 'new_customers', 'activities_done')",
+            name="metric",
+        ),
+        CheckConstraint("period_end > period_start", name="period"),
+        CheckConstraint("value >= 0", name="value"),
+        UniqueConstraint(
+            "owner_id", "metric", "period_start", "period_end", name="uq_targets_owner_period"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(32))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)  # exclusive
+    value: Mapped[Decimal] = mapped_column(MONEY)
+
+
+#: Tables counted by ``crmdesk db-info``, in display order.
+COUNTED_TABLES = (
+    User,
+    Pipeline,
+    Stage,
+    LeadSource,
+    LostReason,
+    Customer,
+    Contact,
+    Deal,
+    StageTransition,
+    Activity,
+    Target,
+)

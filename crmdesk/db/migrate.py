@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -248,6 +247,6 @@ def table_counts(db: Database) -> dict[str, int]:
         for model in COUNTED_TABLES:
             table = model.__table__
             counts[table.name] = conn.execute(
-                text(f"SELECT COUNT(*) FROM {table.name}")  # noqa: S608 - fixed table names
+                text(f"SELECT COUNT(*) FROM {table.name}")
             ).scalar_one()
     return counts

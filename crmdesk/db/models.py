@@ -118,6 +118,8 @@ class Stage(Base):
     probability: Mapped[int] = mapped_column(Integer, default=0)
     rot_days: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(8), default="open")
+    # A removed stage that history still refers to is kept, inactive, for the reports.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     pipeline: Mapped[Pipeline] = relationship(back_populates="stages", foreign_keys=[pipeline_id])
 

@@ -21,7 +21,18 @@ class Change(enum.Flag):
     TARGETS = enum.auto()
     LISTS = enum.auto()  # lead sources, lost reasons
     SETTINGS = enum.auto()
-    ALL = DEALS | TRANSITIONS | CUSTOMERS | CONTACTS | ACTIVITIES | STAGES | USERS | TARGETS | LISTS | SETTINGS
+    ALL = (
+        DEALS
+        | TRANSITIONS
+        | CUSTOMERS
+        | CONTACTS
+        | ACTIVITIES
+        | STAGES
+        | USERS
+        | TARGETS
+        | LISTS
+        | SETTINGS
+    )
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,7 @@ def upgrade() -> None:
         sa.Column("probability", sa.Integer(), nullable=False),
         sa.Column("rot_days", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
         sa.CheckConstraint("kind IN ('open', 'won', 'lost')", name=op.f("ck_stages_kind")),
         sa.CheckConstraint(
             "probability >= 0 AND probability <= 100", name=op.f("ck_stages_probability")

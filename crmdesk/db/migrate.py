@@ -57,7 +57,9 @@ class SchemaState:
 
 
 def _refuse(url: URL, reason: str) -> DatabaseOpenError:
-    return DatabaseOpenError(f"{display_url(url)}: {reason}", reason=reason)
+    path = sqlite_path(url)
+    where = str(path) if path is not None else display_url(url)
+    return DatabaseOpenError(f"{where}: {reason}", reason=reason, where=where)
 
 
 def _probe_sqlite_file(url: URL, path: Path) -> SchemaState:

@@ -76,6 +76,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     email: Mapped[str | None] = mapped_column(String(LEN_EMAIL))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Sign-in lockout (team mode): wrong passwords in a row, and until when the login waits.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 

@@ -1,0 +1,41 @@
+# crmdesk developer commands. A fresh machine needs only `make demo` or `make test`:
+# each creates .venv, installs the project into it (once), then runs.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: demo test venv lint format bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Open the app on a demo database (created in your data folder on first use).
+demo: $(STAMP)
+	$(BIN)/crmdesk --demo
+
+## Run the whole test suite, offscreen. PostgreSQL tests run when
+## CRMDESK_TEST_DATABASE_URL is set (see .ci/run), and say why they skip otherwise.
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check crmdesk tests benchmarks
+	$(BIN)/ruff format --check crmdesk tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format crmdesk tests benchmarks
+	$(BIN)/ruff check --fix crmdesk tests benchmarks
+
+## Benchmarks print JSON; see benchmarks/README.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_services.py --deals 100000
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

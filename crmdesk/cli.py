@@ -1,0 +1,218 @@
+"""The ``crmdesk`` command: the GUI by default, and subcommands for the shell.
+
+``crmdesk`` opens the main window; ``crmdesk migrate``, ``db-info`` and ``demo``
+work without a screen. A failure prints one line to stderr and exits non-zero:
+1 for an unexpected error, 2 for bad input or an unusable database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from crmdesk import __version__
+from crmdesk.domain import CrmError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def _add_db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL|PATH",
+        default=None if top else argparse.SUPPRESS,
+        help="database: an SQLite file path or a URL such as "
+        "postgresql+psycopg://user@host/dbname (default: $CRMDESK_DATABASE_URL, "
+        "or crmdesk.sqlite3 in your data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crmdesk",
+        description="crmdesk, the desktop sales CRM. Without a command, opens the main window.",
+    )
+    parser.add_argument("--version", action="version", version=f"crmdesk {__version__}")
+    _add_db_option(parser, top=True)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo database in your data folder, creating it on first use",
+    )
+    parser.add_argument("--lang", metavar="LANG", help="user interface language: en or zh_CN")
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot", type=Path, metavar="PNG", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("migrate", help="create or upgrade the database schema")
+    _add_db_option(p)
+
+    p = sub.add_parser("db-info", help="show the database, its schema revision and row counts")
+    _add_db_option(p)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("demo", help="fill a new database with realistic demo data")
+    _add_db_option(p)
+    p.add_argument("--deals", type=_positive_int, default=1500, help="number of deals (1500)")
+    p.add_argument(
+        "--seed", type=int, default=1, help="random seed; the same seed gives the same data"
+    )
+    p.add_argument(
+        "--locale",
+        choices=("en", "zh_CN"),
+        default="en",
+        help="names and stages in English or Chinese",
+    )
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _open(args: argparse.Namespace, *, create: bool = True, upgrade: bool | None = None):  # type: ignore[no-untyped-def]
+    from crmdesk.db.migrate import open_database
+    from crmdesk.services.setup import ensure_initialized
+
+    result = open_database(getattr(args, "db", None), create=create, upgrade_schema=upgrade)
+    if result.backup is not None:
+        print(
+            f"crmdesk: backed up the database to {result.backup} before upgrading it",
+            file=sys.stderr,
+        )
+    if result.created:
+        ensure_initialized(result.db, locale=getattr(args, "locale", None) or "en")
+    return result
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from crmdesk.db.migrate import current_revision
+
+    result = _open(args, upgrade=True)
+    rev = current_revision(result.db)
+    if result.created:
+        print(f"Created {result.db.display_url} at schema {rev}.")
+    elif result.upgraded_from:
+        print(f"Upgraded {result.db.display_url} from schema {result.upgraded_from} to {rev}.")
+    else:
+        print(f"{result.db.display_url} is up to date (schema {rev}).")
+    return EXIT_OK
+
+
+def cmd_db_info(args: argparse.Namespace) -> int:
+    from crmdesk.db.migrate import current_revision, head_revision, table_counts
+
+    result = _open(args, create=False, upgrade=False)
+    db = result.db
+    rev = current_revision(db)
+    info: dict[str, Any] = {
+        "url": db.display_url,
+        "dialect": db.dialect,
+        "revision": rev,
+        "head_revision": head_revision(),
+        "up_to_date": rev == head_revision(),
+        "counts": table_counts(db),
+    }
+    if db.path is not None:
+        info["file_size_bytes"] = db.path.stat().st_size
+    if args.format == "json":
+        print(json.dumps(info, indent=2))
+        return EXIT_OK
+    state = "up to date" if info["up_to_date"] else f"head is {info['head_revision']}"
+    print(f"Database   {info['url']}")
+    print(f"Backend    {info['dialect']}")
+    print(f"Schema     {rev} ({state})")
+    if "file_size_bytes" in info:
+        print(f"File size  {info['file_size_bytes'] / 1_048_576:.1f} MiB")
+    print()
+    width = max(len(k) for k in info["counts"])
+    for name, count in info["counts"].items():
+        print(f"  {name.replace('_', ' '):<{width}}  {count:>10,}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crmdesk.demo import DemoError, build_demo
+
+    started = time.perf_counter()
+    result = _open(args)
+    progress = None if args.quiet else (lambda msg: print(f"  {msg}", file=sys.stderr))
+    try:
+        summary = build_demo(
+            result.db, deals=args.deals, seed=args.seed, locale=args.locale, progress=progress
+        )
+    except DemoError as exc:
+        raise CliError(str(exc)) from exc
+    elapsed = time.perf_counter() - started
+    print(
+        f"Demo data in {result.db.display_url}: {summary.users} users, {summary.customers:,} "
+        f"customers, {summary.deals:,} deals, {summary.transitions:,} stage transitions, "
+        f"{summary.activities:,} activities, {summary.targets:,} targets ({elapsed:.1f} s)."
+    )
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from crmdesk.ui.app import run_gui
+
+    return run_gui(
+        db=args.db,
+        demo=args.demo,
+        lang=args.lang,
+        quit_after=args.quit_after,
+        screenshot=args.screenshot,
+    )
+
+
+COMMANDS = {"migrate": cmd_migrate, "db-info": cmd_db_info, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = COMMANDS.get(args.command, cmd_gui)
+    try:
+        return handler(args)
+    except (CliError, CrmError) as exc:
+        print(f"crmdesk: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("crmdesk: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: one line, and the trace on request
+        if os.environ.get("CRMDESK_DEBUG"):
+            raise
+        print(
+            f"crmdesk: unexpected error: {type(exc).__name__}: {_one_line(exc)} "
+            "(set CRMDESK_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

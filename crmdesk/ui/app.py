@@ -1,0 +1,88 @@
+"""Start the Qt application: open the database, pick the user, show the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from crmdesk import __version__
+from crmdesk.db.engine import Database, demo_database_path
+from crmdesk.db.migrate import open_database
+from crmdesk.domain import CrmError
+from crmdesk.services import users
+from crmdesk.services.setup import default_admin_id, ensure_initialized
+
+
+def _application(argv: list[str]) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(argv)
+    app.setApplicationName("crmdesk")
+    app.setOrganizationName("crmdesk")
+    app.setApplicationVersion(__version__)
+    return app  # type: ignore[return-value]
+
+
+def _open(db_arg: str | None, demo: bool, lang: str) -> Database:
+    if demo:
+        from crmdesk.demo import build_demo
+
+        result = open_database(db_arg or demo_database_path())
+        if result.created:
+            ensure_initialized(result.db, locale=lang)
+        from crmdesk.db.migrate import table_counts
+
+        if table_counts(result.db)["deals"] == 0:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                build_demo(result.db, locale=lang)
+            finally:
+                QApplication.restoreOverrideCursor()
+        return result.db
+    result = open_database(db_arg)
+    if result.created:
+        ensure_initialized(result.db, locale=lang)
+    return result.db
+
+
+def run_gui(
+    *,
+    db: str | None = None,
+    demo: bool = False,
+    lang: str | None = None,
+    quit_after: float | None = None,
+    screenshot: Path | None = None,
+) -> int:
+    """Run the desktop app until its window closes; returns the exit code."""
+    app = _application(sys.argv[:1])
+    lang = lang or ("zh_CN" if QLocale.system().language() == QLocale.Language.Chinese else "en")
+    try:
+        database = _open(db, demo, lang)
+    except CrmError as exc:
+        QMessageBox.critical(None, app.tr("crmdesk cannot open the database"), str(exc))
+        print(f"crmdesk: error: {exc}", file=sys.stderr)
+        return 2
+    from crmdesk.ui.main_window import MainWindow
+
+    user = users.get_user(database, default_admin_id(database))
+    window = MainWindow(db=database, user=user, lang=lang)
+    window.show()
+    if screenshot is not None:
+
+        def _grab() -> None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(screenshot))
+
+        QTimer.singleShot(300, _grab)
+    if quit_after is not None:
+        QTimer.singleShot(int(quit_after * 1000), window.close)
+    code = app.exec()
+    database.dispose()
+    return code

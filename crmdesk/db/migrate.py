@@ -7,6 +7,7 @@ a newer crmdesk is refused with :class:`DatabaseOpenError` and left untouched.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,10 +65,10 @@ def _refuse(url: URL, reason: str) -> DatabaseOpenError:
 
 def _probe_sqlite_file(url: URL, path: Path) -> SchemaState:
     """Look at an SQLite file without writing to it."""
-    if not path.exists() or path.stat().st_size == 0:
-        return SchemaState(empty=True, revision=None)
     if path.is_dir():
         raise _refuse(url, "is a folder, not a database file")
+    if not path.exists() or path.stat().st_size == 0:
+        return SchemaState(empty=True, revision=None)
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
@@ -75,8 +76,11 @@ def _probe_sqlite_file(url: URL, path: Path) -> SchemaState:
         raise _refuse(url, f"cannot be read ({exc.strerror})") from exc
     if header != SQLITE_MAGIC:
         raise _refuse(url, "is not a crmdesk database (not an SQLite file)")
+    # Without a -wal file, "immutable" reads without creating -wal/-shm files next to it.
+    wal = path.with_name(path.name + "-wal")
+    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{path.as_uri()}?{flags}", uri=True)
     except sqlite3.Error as exc:
         raise _refuse(url, f"cannot be opened ({exc})") from exc
     try:
@@ -85,7 +89,8 @@ def _probe_sqlite_file(url: URL, path: Path) -> SchemaState:
             return SchemaState(empty=True, revision=None)
         check = con.execute("PRAGMA quick_check(1)").fetchone()
         if not check or check[0] != "ok":
-            raise _refuse(url, f"is damaged and cannot be used ({check[0] if check else '?'})")
+            detail = " ".join(str(check[0]).split()) if check else "?"
+            raise _refuse(url, f"is damaged and cannot be used ({detail[:200]})")
         if "settings" not in tables or "alembic_version" not in tables:
             raise _refuse(url, "is an SQLite file but not a crmdesk database")
         marker = con.execute(
@@ -96,7 +101,7 @@ def _probe_sqlite_file(url: URL, path: Path) -> SchemaState:
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         return SchemaState(empty=False, revision=row[0] if row else None)
     except sqlite3.DatabaseError as exc:
-        raise _refuse(url, f"is damaged and cannot be used ({exc})") from exc
+        raise _refuse(url, f"is damaged and cannot be used ({_first_line(exc)})") from exc
     finally:
         con.close()
 
@@ -150,18 +155,37 @@ def backup_sqlite(path: Path, *, label: str) -> Path:
     return target
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def _run_alembic(engine: Engine, action: Callable[[Config], None]) -> None:
+    """Run a migration in one transaction.
+
+    On SQLite, foreign keys are off while it runs (a table rebuild would
+    otherwise cascade into the rows that refer to it) and checked before commit.
+    """
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                action(cfg)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration broke {len(broken)} references")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    _run_alembic(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
+    _run_alembic(engine, lambda cfg: command.downgrade(cfg, revision))
 
 
 @dataclass(frozen=True)
@@ -196,7 +220,10 @@ def open_database(
         upgrade_schema = path is not None
     engine = None
     if path is None:
-        engine = create_db_engine(url, pg_schema=pg_schema)
+        try:
+            engine = create_db_engine(url, pg_schema=pg_schema)
+        except (ValueError, ImportError) as exc:
+            raise _refuse(url, f"cannot be used ({exc})") from exc
     state = probe(url, engine)
     if not state.empty and state.revision not in known_revisions():
         if engine is not None:
@@ -211,7 +238,10 @@ def open_database(
     if state.empty and not create:
         raise _refuse(url, "does not exist or holds no crmdesk data")
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _refuse(url, f"cannot be created ({exc.strerror or exc})") from exc
         engine = create_db_engine(url)
     assert engine is not None
     backup: Path | None = None

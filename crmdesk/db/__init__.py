@@ -1,0 +1,1 @@
+"""SQLAlchemy only: the schema, the engine and unit of work, migrations."""

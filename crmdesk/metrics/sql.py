@@ -1,0 +1,111 @@
+"""Small SQL building blocks that differ between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import Float, Integer, case, cast, func, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class epoch_seconds(FunctionElement[float]):
+    """Seconds since 1970-01-01 UTC of a naive-UTC timestamp column (float, ms precision
+    on SQLite, exact on PostgreSQL)."""
+
+    type = Float()
+    inherit_cache = True
+    name = "epoch_seconds"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    (arg,) = list(element.clauses)
+    return f"((julianday({compiler.process(arg, **kw)}) - 2440587.5) * 86400.0)"
+
+
+@compiles(epoch_seconds, "postgresql")
+def _epoch_pg(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    (arg,) = list(element.clauses)
+    return f"CAST(EXTRACT(EPOCH FROM {compiler.process(arg, **kw)}) AS DOUBLE PRECISION)"
+
+
+class days_between(FunctionElement[float]):
+    """(b − a) in fractional days, for two naive-UTC timestamp expressions."""
+
+    type = Float()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    a, b = list(element.clauses)
+    return f"(julianday({compiler.process(b, **kw)}) - julianday({compiler.process(a, **kw)}))"
+
+
+@compiles(days_between, "postgresql")
+def _days_pg(element: days_between, compiler: Any, **kw: Any) -> str:
+    a, b = list(element.clauses)
+    return (
+        f"(CAST(EXTRACT(EPOCH FROM ({compiler.process(b, **kw)} - {compiler.process(a, **kw)}))"
+        " AS DOUBLE PRECISION) / 86400.0)"
+    )
+
+
+def utc_offsets(tz: tzinfo, start: datetime, end: datetime) -> list[tuple[datetime | None, int]]:
+    """The UTC offsets of ``tz`` between two instants, as ``(until, seconds)`` pieces.
+
+    Each piece holds from the previous piece's ``until`` (or the beginning) up
+    to its own ``until``; the last piece has ``until=None``. Found by scanning
+    days and bisecting each change to the second.
+    """
+
+    def off(t: datetime) -> int:
+        delta = t.astimezone(tz).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0
+
+    start = start.astimezone(UTC) - timedelta(days=2)
+    end = end.astimezone(UTC) + timedelta(days=2)
+    pieces: list[tuple[datetime | None, int]] = []
+    t, current = start, off(start)
+    step = timedelta(days=1)
+    while t < end:
+        nxt = min(t + step, end)
+        if off(nxt) != current:
+            lo, hi = t, nxt  # off(lo) == current != off(hi)
+            while (hi - lo) > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                if off(mid) == current:
+                    lo = mid
+                else:
+                    hi = mid
+            hi = hi.replace(microsecond=0)
+            pieces.append((hi, current))
+            current = off(hi)
+        t = nxt
+    pieces.append((None, current))
+    return pieces
+
+
+def local_day_number(
+    col: ColumnElement[Any], tz: tzinfo, start: datetime, end: datetime
+) -> ColumnElement[int]:
+    """The local calendar day of a naive-UTC timestamp column, as days since 1970-01-01.
+
+    The zone's offset is applied piece by piece (daylight saving changes inside
+    ``[start, end]`` included), so the day is exact in SQL on both backends.
+    """
+    pieces = utc_offsets(tz, start, end)
+    if len(pieces) == 1:
+        offset: ColumnElement[Any] = literal(pieces[0][1])
+    else:
+        offset = case(
+            *[(col < until, literal(sec)) for until, sec in pieces[:-1]],
+            else_=literal(pieces[-1][1]),
+        )
+    local_seconds = epoch_seconds(col) + offset
+    return cast(func.floor(local_seconds / 86400.0), Integer)

@@ -286,3 +286,33 @@ class AllReports:
     targets: TargetsReport
     performance: PerformanceReport
     activity: ActivityReport
+
+
+@dataclass(frozen=True)
+class DealCard:
+    """One open deal as the pipeline board shows it."""
+
+    id: int
+    title: str
+    customer_id: int | None
+    customer_name: str | None
+    owner_id: int
+    owner_name: str
+    stage_id: int
+    amount: Decimal
+    currency: str
+    expected_close: date | None
+    source_id: int | None
+    version: int
+    days_in_stage: float
+    days_since_activity: float | None
+    next_due_at: datetime | None
+    overdue: bool
+    rotting: bool
+
+    @property
+    def owner_initials(self) -> str:
+        parts = self.owner_name.split()
+        if len(parts) >= 2:
+            return (parts[0][0] + parts[-1][0]).upper()
+        return self.owner_name[:2].upper()

@@ -38,6 +38,7 @@ from crmdesk.domain.reports import (
     AllReports,
     BoardTotals,
     DealBadges,
+    DealCard,
     ForecastActual,
     ForecastBucket,
     ForecastReport,
@@ -1139,6 +1140,78 @@ class MetricsService:
             )
         )
 
+    def board_cards(self, f: MetricsFilter) -> list[DealCard]:
+        """Every open deal in the filter as a board card, by one query (newest stage entry
+        last within a stage)."""
+        with self.db.read() as s:
+            ctx = resolve(s, f)
+            rot = self._rotting_select(ctx).subquery("rot")
+            last = self._last_done(ctx)
+            nxt = self._next_due()
+            now = literal(ctx.now, m.Deal.created_at.type)
+            rows = s.execute(
+                select(
+                    D.c.id,
+                    D.c.title,
+                    D.c.customer_id,
+                    C.c.company,
+                    D.c.owner_id,
+                    U.c.name,
+                    D.c.stage_id,
+                    D.c.amount,
+                    D.c.currency,
+                    D.c.expected_close,
+                    D.c.source_id,
+                    D.c.version,
+                    rot.c.days_in_stage,
+                    case((last.c.last_at.is_(None), None), else_=days_between(last.c.last_at, now)),
+                    nxt.c.next_due,
+                    rot.c.rotting,
+                )
+                .select_from(
+                    rot.join(D, D.c.id == rot.c.id)
+                    .join(U, U.c.id == D.c.owner_id)
+                    .outerjoin(C, C.c.id == D.c.customer_id)
+                    .outerjoin(last, last.c.deal_id == D.c.id)
+                    .outerjoin(nxt, nxt.c.deal_id == D.c.id)
+                )
+                .order_by(D.c.stage_id, D.c.stage_entered_at, D.c.id)
+            ).all()
+        cards = []
+        for r in rows:
+            due = _aware(r[14]) if r[14] is not None else None
+            cards.append(
+                DealCard(
+                    id=r[0],
+                    title=r[1],
+                    customer_id=r[2],
+                    customer_name=r[3],
+                    owner_id=r[4],
+                    owner_name=r[5],
+                    stage_id=r[6],
+                    amount=_money(r[7]),
+                    currency=r[8],
+                    expected_close=r[9],
+                    source_id=r[10],
+                    version=r[11],
+                    days_in_stage=float(r[12]),
+                    days_since_activity=float(r[13]) if r[13] is not None else None,
+                    next_due_at=due,
+                    overdue=due is not None and due < ctx.now,
+                    rotting=bool(r[15]),
+                )
+            )
+        return cards
+
+    @staticmethod
+    def _next_due() -> Any:
+        return (
+            select(A.c.deal_id.label("deal_id"), func.min(A.c.due_at).label("next_due"))
+            .where(A.c.deal_id.is_not(None), A.c.done_at.is_(None), A.c.due_at.is_not(None))
+            .group_by(A.c.deal_id)
+            .subquery("next_due")
+        )
+
     def deal_badges(self, f: MetricsFilter) -> dict[int, DealBadges]:
         """Per open deal in the filter: days in stage, days since its last done activity, its
         next open activity's due time, and whether it is rotting."""
@@ -1146,12 +1219,7 @@ class MetricsService:
             ctx = resolve(s, f)
             rot = self._rotting_select(ctx).subquery("rot")
             last = self._last_done(ctx)
-            nxt = (
-                select(A.c.deal_id.label("deal_id"), func.min(A.c.due_at).label("next_due"))
-                .where(A.c.deal_id.is_not(None), A.c.done_at.is_(None), A.c.due_at.is_not(None))
-                .group_by(A.c.deal_id)
-                .subquery("next_due")
-            )
+            nxt = self._next_due()
             now = literal(ctx.now, m.Deal.created_at.type)
             rows = s.execute(
                 select(

@@ -79,10 +79,31 @@ def require_owner_or_manager(user: m.User, owner_id: int | None, action: str, wh
     )
 
 
+_ENTITY_NAMES = {
+    "users": "user",
+    "pipelines": "pipeline",
+    "stages": "stage",
+    "lead_sources": "lead source",
+    "lost_reasons": "lost reason",
+    "customers": "customer",
+    "contacts": "contact",
+    "deals": "deal",
+    "stage_transitions": "stage transition",
+    "activities": "activity",
+    "targets": "target",
+    "settings": "setting",
+}
+
+
+def entity_name(model: type[m.Base]) -> str:
+    """The singular, human name of what a table holds ("activity", "lead source")."""
+    return _ENTITY_NAMES.get(model.__tablename__, model.__tablename__)
+
+
 def get_or_404(session: Session, model: type[ModelT], ident: int, *, lock: bool = False) -> ModelT:
     obj = session.get(model, ident, with_for_update=lock or None)
     if obj is None:
-        raise NotFound(model.__tablename__.rstrip("s").replace("_", " "), ident)
+        raise NotFound(entity_name(model), ident)
     return obj
 
 
@@ -222,7 +243,7 @@ class Validator:
             if required:
                 self.add(field, "required")
             return None
-        entity = model.__tablename__.rstrip("s").replace("_", " ")
+        entity = entity_name(model)
         if isinstance(ident, bool) or not isinstance(ident, int):
             self.add(field, "invalid", reason=f"expected a {entity} id")
             return None

@@ -72,7 +72,11 @@ def _default_pipeline_id(session: Session) -> int | None:
 def _first_open_stage(session: Session, pipeline_id: int) -> m.Stage | None:
     return session.execute(
         select(m.Stage)
-        .where(m.Stage.pipeline_id == pipeline_id, m.Stage.kind == StageKind.OPEN.value)
+        .where(
+            m.Stage.pipeline_id == pipeline_id,
+            m.Stage.kind == StageKind.OPEN.value,
+            m.Stage.active.is_(True),
+        )
         .order_by(m.Stage.position, m.Stage.id)
         .limit(1)
     ).scalar_one_or_none()
@@ -169,7 +173,7 @@ def create_deal(
                 if stage is None:
                     v.add("stage_id", "invalid", reason="the pipeline has no open stage")
             else:
-                stage = v.reference(s, "stage_id", m.Stage, stage_id)
+                stage = v.reference(s, "stage_id", m.Stage, stage_id, must_be_active=True)
                 if stage is not None and stage.pipeline_id != pipeline_id:
                     v.add("stage_id", "invalid", reason="the stage belongs to another pipeline")
                     stage = None
@@ -376,7 +380,7 @@ def move_deal(
         require_owner_or_manager(user, deal.owner_id, "move_deal", "deal")
         _check_version(s, deal, expected_version)
         v = Validator()
-        target = v.reference(s, "stage_id", m.Stage, stage_id, required=True)
+        target = v.reference(s, "stage_id", m.Stage, stage_id, required=True, must_be_active=True)
         if target is not None and target.pipeline_id != deal.pipeline_id:
             v.add("stage_id", "invalid", reason="the stage belongs to another pipeline")
         v.check()

@@ -288,6 +288,43 @@ class AllReports:
     activity: ActivityReport
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ascii_lower(text: str) -> str:
+    """Lower-case A–Z only: the board search is case-insensitive for Latin letters, the
+    same in Python and in SQL (SQLite's lower() folds only ASCII)."""
+    return text.translate(_ASCII_LOWER)
+
+
+@dataclass(frozen=True)
+class BoardQuery:
+    """The board's own filters on top of a MetricsFilter: text in the title or the
+    customer's name, an expected-close range ``[close_from, close_to]`` (inclusive), and
+    optionally just some deals (to refresh the cards a write touched)."""
+
+    text: str = ""
+    close_from: date | None = None
+    close_to: date | None = None
+    deal_ids: frozenset[int] | None = None
+
+    def matches(self, card: DealCard) -> bool:
+        """The same test as the SQL of the metrics service, for a card already loaded."""
+        if self.text.strip():
+            needle = ascii_lower(self.text.strip())
+            hay = ascii_lower(card.title) + "\n" + ascii_lower(card.customer_name or "")
+            if needle not in hay:
+                return False
+        if self.close_from is not None or self.close_to is not None:
+            if card.expected_close is None:
+                return False
+            if self.close_from is not None and card.expected_close < self.close_from:
+                return False
+            if self.close_to is not None and card.expected_close > self.close_to:
+                return False
+        return self.deal_ids is None or card.id in self.deal_ids
+
+
 @dataclass(frozen=True)
 class DealCard:
     """One open deal as the pipeline board shows it."""

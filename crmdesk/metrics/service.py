@@ -36,6 +36,7 @@ from crmdesk.domain.reports import (
     ActivityCount,
     ActivityReport,
     AllReports,
+    BoardQuery,
     BoardTotals,
     DealBadges,
     DealCard,
@@ -60,6 +61,7 @@ from crmdesk.domain.reports import (
     StageTotals,
     TargetRow,
     TargetsReport,
+    ascii_lower,
 )
 from crmdesk.metrics.context import Ctx, day_from_number, local_midnight, resolve
 from crmdesk.metrics.sql import days_between, local_day_number
@@ -1110,7 +1112,35 @@ class MetricsService:
         return ActivityReport(ctx.period, granularity, rows, overdue, rotting)
 
     # --- board -----------------------------------------------------------------------------------
-    def board_totals(self, f: MetricsFilter) -> BoardTotals:
+    @staticmethod
+    def _board_conds(q: BoardQuery | None) -> list[ColumnElement[bool]]:
+        if q is None:
+            return []
+        conds: list[ColumnElement[bool]] = []
+        text = q.text.strip()
+        if text:
+            pattern = (
+                "%"
+                + ascii_lower(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%"
+            )
+            cs = C.alias("customer_search")
+            customer = select(cs.c.company).where(cs.c.id == D.c.customer_id).scalar_subquery()
+            conds.append(
+                or_(
+                    func.lower(D.c.title).like(pattern, escape="\\"),
+                    func.lower(func.coalesce(customer, "")).like(pattern, escape="\\"),
+                )
+            )
+        if q.close_from is not None:
+            conds.append(D.c.expected_close >= q.close_from)
+        if q.close_to is not None:
+            conds.append(D.c.expected_close <= q.close_to)
+        if q.deal_ids is not None:
+            conds.append(D.c.id.in_(sorted(q.deal_ids) or [-1]))
+        return conds
+
+    def board_totals(self, f: MetricsFilter, q: BoardQuery | None = None) -> BoardTotals:
         """Per open stage: count, amount and weighted amount of the open deals in the filter."""
         with self.db.read() as s:
             ctx = resolve(s, f)
@@ -1124,7 +1154,7 @@ class MetricsService:
                         type_coerce(func.sum(D.c.amount * ST.c.probability), MONEY_SUM),
                     )
                     .select_from(D.join(ST, ST.c.id == D.c.stage_id))
-                    .where(*self._deal_conds(ctx), self._is_open(ctx))
+                    .where(*self._deal_conds(ctx), self._is_open(ctx), *self._board_conds(q))
                     .group_by(D.c.stage_id)
                 )
             }
@@ -1140,7 +1170,7 @@ class MetricsService:
             )
         )
 
-    def board_cards(self, f: MetricsFilter) -> list[DealCard]:
+    def board_cards(self, f: MetricsFilter, q: BoardQuery | None = None) -> list[DealCard]:
         """Every open deal in the filter as a board card, by one query (newest stage entry
         last within a stage)."""
         with self.db.read() as s:
@@ -1175,6 +1205,7 @@ class MetricsService:
                     .outerjoin(last, last.c.deal_id == D.c.id)
                     .outerjoin(nxt, nxt.c.deal_id == D.c.id)
                 )
+                .where(*self._board_conds(q))
                 .order_by(D.c.stage_id, D.c.stage_entered_at, D.c.id)
             ).all()
         cards = []

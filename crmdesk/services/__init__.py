@@ -10,9 +10,20 @@ from crmdesk.services import (
     deals,
     lists,
     pipelines,
+    settings,
     setup,
     targets,
     users,
 )
 
-__all__ = ["activities", "customers", "deals", "lists", "pipelines", "setup", "targets", "users"]
+__all__ = [
+    "activities",
+    "customers",
+    "deals",
+    "lists",
+    "pipelines",
+    "settings",
+    "setup",
+    "targets",
+    "users",
+]

@@ -27,7 +27,21 @@ def _application(argv: list[str]) -> QApplication:
     app.setApplicationName("crmdesk")
     app.setOrganizationName("crmdesk")
     app.setApplicationVersion(__version__)
+    from crmdesk.ui.style import apply_theme
+
+    apply_theme(app)
     return app  # type: ignore[return-value]
+
+
+def set_locale(lang: str) -> None:
+    """Numbers, dates and money follow the UI language (the system's own conventions
+    when it already speaks it)."""
+    system = QLocale.system()
+    wanted = QLocale.Language.Chinese if lang.startswith("zh") else QLocale.Language.English
+    if system.language() == wanted:
+        QLocale.setDefault(system)
+    else:
+        QLocale.setDefault(QLocale("zh_CN" if lang.startswith("zh") else "en_US"))
 
 
 def _open(db_arg: str | None, demo: bool, lang: str) -> Database:
@@ -63,6 +77,7 @@ def run_gui(
     """Run the desktop app until its window closes; returns the exit code."""
     app = _application(sys.argv[:1])
     lang = lang or ("zh_CN" if QLocale.system().language() == QLocale.Language.Chinese else "en")
+    set_locale(lang)
     try:
         database = _open(db, demo, lang)
     except CrmError as exc:

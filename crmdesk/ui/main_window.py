@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QDateTime, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -13,120 +13,158 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from crmdesk import __version__
 from crmdesk.db.engine import Database
-from crmdesk.db.migrate import table_counts
-from crmdesk.domain import UserInfo
+from crmdesk.domain import StageKind, UserInfo
+from crmdesk.ui.actions import Actions
+from crmdesk.ui.board.page import BoardPage
+from crmdesk.ui.bridge import ChangeBus
+from crmdesk.ui.operations import Operations
 
 
-class _ViewPage(QWidget):
-    """A view of the main window with its title and a short description."""
+class _Placeholder(QWidget):
+    """A view that a later part of crmdesk fills in."""
 
-    def __init__(self, *, title: str, description: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         heading = QLabel(title)
         heading.setObjectName("viewTitle")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        heading.setFont(font)
         layout.addWidget(heading)
-        body = QLabel(description)
+        body = QLabel(text)
         body.setWordWrap(True)
-        body.setTextFormat(Qt.TextFormat.RichText)
-        body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.body = body
-        layout.addWidget(body, 1)
+        layout.addWidget(body)
+        layout.addStretch(1)
 
 
 class MainWindow(QMainWindow):
     """The crmdesk main window.
 
-    Signals: none yet; the views that fill it in bring their own.
+    Holds the change bus, the undo stack and the operations gateway that every view
+    shares. Signals: none of its own.
     """
 
     VIEW_KEYS = ("pipeline", "deals", "customers", "activities", "reports")
 
-    def __init__(self, *, db: Database, user: UserInfo, lang: str = "en") -> None:
+    def __init__(
+        self, *, db: Database, user: UserInfo, lang: str = "en", confirm: bool = True
+    ) -> None:
         super().__init__()
         self.db = db
         self.user = user
         self.lang = lang
-        self.setWindowTitle(self.tr("crmdesk — {db}").format(db=db.display_url))
+        self.setWindowTitle(self.tr("crmdesk"))
         self.resize(QSize(1366, 768))
+        self.bus = ChangeBus(self)
+        self.undo_stack = QUndoStack(self)
+        self.ops = Operations(
+            db=db,
+            user=user,
+            bus=self.bus,
+            undo_stack=self.undo_stack,
+            window=self,
+            lang=lang,
+            confirm=confirm,
+        )
+        self.actions = Actions(self, self.undo_stack)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
-        self.nav.setFixedWidth(180)
+        self.nav.setMinimumWidth(150)
         self.stack = QStackedWidget()
-        titles = {
-            "pipeline": self.tr("Pipeline"),
-            "deals": self.tr("Deals"),
-            "customers": self.tr("Customers"),
-            "activities": self.tr("Activities"),
-            "reports": self.tr("Reports"),
+
+        self.board = BoardPage(db=db, user=user, ops=self.ops, bus=self.bus, lang=lang)
+        self.board.refreshed.connect(self.mark_refreshed)
+        self.board.open_requested.connect(self.open_deal)
+        pages: dict[str, tuple[str, QWidget]] = {
+            "pipeline": (self.tr("Pipeline"), self.board),
+            "deals": (self.tr("Deals"), _Placeholder(self.tr("Deals"), "")),
+            "customers": (self.tr("Customers"), _Placeholder(self.tr("Customers"), "")),
+            "activities": (self.tr("Activities"), _Placeholder(self.tr("Activities"), "")),
+            "reports": (
+                self.tr("Reports"),
+                _Placeholder(
+                    self.tr("Reports"),
+                    self.tr("Charts of the sales figures, with printing, come in the reports tab."),
+                ),
+            ),
         }
         for key in self.VIEW_KEYS:
-            item = QListWidgetItem(titles[key])
+            title, widget = pages[key]
+            item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setSizeHint(QSize(160, 36))
+            item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
-            self.stack.addWidget(_ViewPage(title=titles[key], description=self._summary_html()))
+            self.stack.addWidget(widget)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([170, 1200])
         self.setCentralWidget(self.splitter)
 
-        self._build_actions()
+        self._connect_actions()
+        self._build_menus()
         self._build_status_bar()
         self._restore_state()
 
-    # --- construction ----------------------------------------------------------
-    def _summary_html(self) -> str:
-        counts = table_counts(self.db)
-        rows = "".join(
-            f"<tr><td style='padding-right:24px'>{label}</td>"
-            f"<td align='right'>{counts[key]:,}</td></tr>"
-            for key, label in (
-                ("deals", self.tr("Deals")),
-                ("customers", self.tr("Customers")),
-                ("contacts", self.tr("Contacts")),
-                ("activities", self.tr("Activities")),
-                ("stage_transitions", self.tr("Stage changes")),
-                ("users", self.tr("Users")),
-            )
-        )
-        return f"<p>{self.tr('This database holds:')}</p><table>{rows}</table>"
+    # --- construction -----------------------------------------------------------------------
+    def _connect_actions(self) -> None:
+        a = self.actions
+        a.quit.triggered.connect(self.close)
+        a.about.triggered.connect(self._on_about_triggered)
+        a.refresh.triggered.connect(self.board.reload)
+        a.move_left.triggered.connect(lambda: self.board.move_selection(-1))
+        a.move_right.triggered.connect(lambda: self.board.move_selection(+1))
+        a.mark_won.triggered.connect(lambda: self._close_selection(StageKind.WON))
+        a.mark_lost.triggered.connect(lambda: self._close_selection(StageKind.LOST))
+        a.find.triggered.connect(self._on_find_triggered)
+        a.open_deal.triggered.connect(self._on_open_deal_triggered)
+        a.new_deal.triggered.connect(lambda: self.open_deal(None))
 
-    def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.action_quit = QAction(self.tr("&Quit"), self)
-        self.action_quit.setShortcut(QKeySequence.StandardKey.Quit)
-        self.action_quit.triggered.connect(self.close)
-        file_menu.addAction(self.action_quit)
-
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
+    def _build_menus(self) -> None:
+        a = self.actions
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(a.new_deal)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(a.undo)
+        edit_menu.addAction(a.redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(a.find)
+        deal_menu = bar.addMenu(self.tr("&Deal"))
+        for action in (a.open_deal, a.move_left, a.move_right, a.mark_won, a.mark_lost):
+            deal_menu.addAction(action)
+        view_menu = bar.addMenu(self.tr("&View"))
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             action = QAction(item.text(), self)
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(a.refresh)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(a.about)
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about = QAction(self.tr("&About crmdesk"), self)
-        about.triggered.connect(self._on_about_triggered)
-        help_menu.addAction(about)
+        tools = QToolBar(self.tr("Main toolbar"))
+        tools.setObjectName("mainToolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (a.new_deal, a.undo, a.redo, a.refresh):
+            tools.addAction(action)
+        self.addToolBar(tools)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -141,7 +179,35 @@ class MainWindow(QMainWindow):
         now = QDateTime.currentDateTime().toString("HH:mm:ss")
         self.status_refreshed.setText(self.tr("Refreshed {time}").format(time=now))
 
-    # --- state ---------------------------------------------------------------------
+    # --- commands ------------------------------------------------------------------------------
+    def _close_selection(self, kind: StageKind) -> None:
+        pipeline = self.board.pipeline
+        cards = self.board.view.selected_cards()
+        if pipeline is None or not cards:
+            return
+        stage = pipeline.won_stage if kind is StageKind.WON else pipeline.lost_stage
+        self.ops.move_cards(cards, stage.id, pipeline)
+
+    def _on_find_triggered(self) -> None:
+        self.nav.setCurrentRow(0)
+        self.board.view.search_edit.setFocus()
+        self.board.view.search_edit.selectAll()
+
+    def _on_open_deal_triggered(self) -> None:
+        cards = self.board.view.selected_cards()
+        if cards:
+            self.open_deal(cards[0].id)
+
+    def open_deal(self, deal_id: int | None) -> None:
+        """Open the deal dialog (``None``: a new deal)."""
+        from crmdesk.ui.deal_dialog import DealDialog
+
+        dialog = DealDialog(
+            db=self.db, user=self.user, ops=self.ops, deal_id=deal_id, lang=self.lang, parent=self
+        )
+        dialog.exec()
+
+    # --- state ----------------------------------------------------------------------------------
     def _restore_state(self) -> None:
         settings = QSettings()
         geometry = settings.value("main_window/geometry")
@@ -154,7 +220,7 @@ class MainWindow(QMainWindow):
         row = self.VIEW_KEYS.index(key) if key in self.VIEW_KEYS else 0
         self.nav.setCurrentRow(row)
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/splitter", self.splitter.saveState())

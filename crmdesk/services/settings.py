@@ -1,0 +1,38 @@
+"""Business settings kept in the database (the default currency, ...)."""
+
+from __future__ import annotations
+
+from crmdesk.db import models as m
+from crmdesk.db.engine import Database
+from crmdesk.domain import Change, Changes, Outcome
+from crmdesk.services._common import Validator, actor, require_admin, setting
+
+#: Settings an admin may change, with their length limits.
+EDITABLE = {"currency": 3, "locale": 16}
+
+
+def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
+    with db.read() as s:
+        return setting(s, key, default)
+
+
+def set_setting(db: Database, key: str, value: str, *, by: int) -> Outcome[str]:
+    with db.transaction() as s:
+        require_admin(actor(s, by), "edit_settings", "Only an admin can change the settings.")
+        v = Validator()
+        if key not in EDITABLE:
+            v.add("key", "unknown", entity="setting", value=key)
+            v.check()
+        clean = (
+            v.currency("value", value)
+            if key == "currency"
+            else v.text("value", value, max_len=EDITABLE[key], required=True)
+        )
+        v.check()
+        row = s.get(m.Setting, key)
+        if row is None:
+            s.add(m.Setting(key=key, value=clean))
+        else:
+            row.value = clean
+        s.flush()
+        return Outcome(clean, Changes(Change.SETTINGS))

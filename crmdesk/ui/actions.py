@@ -1,0 +1,55 @@
+"""Every menu and toolbar action of the main window, defined in one place."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+
+
+class Actions(QObject):
+    """The main window's actions. Menus, the toolbar and shortcuts all use these."""
+
+    def __init__(self, parent: QObject, undo_stack: QUndoStack) -> None:
+        super().__init__(parent)
+
+        def make(text: str, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+            action = QAction(text, parent)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            if tip:
+                action.setStatusTip(tip)
+                action.setToolTip(tip)
+            return action
+
+        self.new_deal = make(
+            self.tr("&New deal…"), QKeySequence.StandardKey.New, self.tr("Create a deal")
+        )
+        self.open_deal = make(self.tr("&Open deal"), "Ctrl+O", self.tr("Open the selected deal"))
+        self.move_left = make(
+            self.tr("Move to &previous stage"),
+            "Ctrl+Left",
+            self.tr("Move the selected cards one stage back"),
+        )
+        self.move_right = make(
+            self.tr("Move to &next stage"),
+            "Ctrl+Right",
+            self.tr("Move the selected cards one stage on"),
+        )
+        self.mark_won = make(
+            self.tr("Mark as &won…"), "Ctrl+Shift+W", self.tr("Close the selected deals as won")
+        )
+        self.mark_lost = make(
+            self.tr("Mark as &lost…"), "Ctrl+Shift+L", self.tr("Close the selected deals as lost")
+        )
+        self.refresh = make(
+            self.tr("&Refresh"), QKeySequence.StandardKey.Refresh, self.tr("Load the latest data")
+        )
+        self.find = make(
+            self.tr("&Find…"), QKeySequence.StandardKey.Find, self.tr("Search the board")
+        )
+        self.quit = make(self.tr("&Quit"), QKeySequence.StandardKey.Quit)
+        self.about = make(self.tr("&About crmdesk"))
+        self.undo = undo_stack.createUndoAction(parent, self.tr("&Undo"))
+        self.undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo = undo_stack.createRedoAction(parent, self.tr("&Redo"))
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])

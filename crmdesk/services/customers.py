@@ -71,6 +71,13 @@ def get_customer(db: Database, customer_id: int) -> CustomerInfo:
         return customer_info(get_or_404(s, m.Customer, customer_id))
 
 
+def customer_names(db: Database) -> list[tuple[int, str]]:
+    """Every customer's id and company name, by name: for pickers and completers."""
+    with db.read() as s:
+        rows = s.execute(select(m.Customer.id, m.Customer.company).order_by(m.Customer.company))
+        return [(r[0], r[1]) for r in rows]
+
+
 def list_contacts(db: Database, customer_id: int) -> list[ContactInfo]:
     with db.read() as s:
         rows = s.execute(

@@ -1,0 +1,551 @@
+"""The deal dialog: create or edit a deal, see its stage history and its activities.
+
+Opening a deal from a card, a table row or a search result gives this same dialog.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.db.engine import Database
+from crmdesk.domain import (
+    ActivityKind,
+    Conflict,
+    CrmError,
+    DealInfo,
+    PipelineInfo,
+    StageKind,
+    UserInfo,
+    ValidationError,
+)
+from crmdesk.services import activities, customers, deals, lists, pipelines, users
+from crmdesk.services.settings import get_setting
+from crmdesk.ui import format as fmt
+from crmdesk.ui.dialogs import parse_amount
+from crmdesk.ui.errors import describe_field, error_message
+from crmdesk.ui.operations import Operations
+
+NO_DATE = QDate(2000, 1, 1)
+
+
+def activity_kind_label(kind: ActivityKind | str, tr: Any) -> str:
+    labels = {
+        "call": tr("Call"),
+        "meeting": tr("Meeting"),
+        "email": tr("E-mail"),
+        "task": tr("Task"),
+        "note": tr("Note"),
+    }
+    return labels.get(str(kind), str(kind))
+
+
+class DealDialog(QDialog):
+    """Create (``deal_id=None``) or edit a deal.
+
+    Validation messages from the services appear under the field they name.
+    """
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        user: UserInfo,
+        ops: Operations,
+        deal_id: int | None,
+        lang: str = "en",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.user = user
+        self.ops = ops
+        self.lang = lang
+        self.deal: DealInfo | None = deals.get_deal(db, deal_id) if deal_id else None
+        self.pipeline: PipelineInfo = pipelines.get_pipeline(
+            db, self.deal.pipeline_id if self.deal else None
+        )
+        self.setWindowTitle(
+            self.tr("Deal: {title}").format(title=self.deal.title)
+            if self.deal
+            else self.tr("New deal")
+        )
+        self.resize(780, 600)
+        self.errors: dict[str, QLabel] = {}
+
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._build_details(), self.tr("Details"))
+        if self.deal is not None:
+            self.history_list = QListWidget()
+            self.tabs.addTab(self.history_list, self.tr("History"))
+            self.tabs.addTab(self._build_activities(), self.tr("Activities"))
+        self.banner = QLabel()
+        self.banner.setObjectName("fieldError")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._fill()
+
+    # --- building ------------------------------------------------------------------------------
+    def _error_label(self, field: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName("fieldError")
+        label.setWordWrap(True)
+        label.hide()
+        self.errors[field] = label
+        return label
+
+    def _row(self, form: QFormLayout, title: str, widget: QWidget, field: str) -> None:
+        box = QVBoxLayout()
+        box.setSpacing(2)
+        box.addWidget(widget)
+        box.addWidget(self._error_label(field))
+        form.addRow(title, box)
+
+    def _build_details(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.title_edit = QLineEdit()
+        self._row(form, self.tr("Title"), self.title_edit, "title")
+
+        self.customer_combo = QComboBox()
+        self.customer_combo.setEditable(True)
+        self.customer_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.customer_combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.customer_combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.new_customer_button = QPushButton(self.tr("New customer…"))
+        row = QHBoxLayout()
+        row.addWidget(self.customer_combo, 1)
+        row.addWidget(self.new_customer_button)
+        holder = QWidget()
+        holder.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self._row(form, self.tr("Customer"), holder, "customer_id")
+
+        self.contact_combo = QComboBox()
+        self.new_contact_button = QPushButton(self.tr("New contact…"))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.contact_combo, 1)
+        row.addWidget(self.new_contact_button)
+        holder = QWidget()
+        holder.setLayout(row)
+        self._row(form, self.tr("Contact"), holder, "contact_id")
+
+        self.owner_combo = QComboBox()
+        self._row(form, self.tr("Owner"), self.owner_combo, "owner_id")
+        self.stage_combo = QComboBox()
+        self._row(form, self.tr("Stage"), self.stage_combo, "stage_id")
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setPlaceholderText(self.tr("e.g. 12,300.00"))
+        self._row(form, self.tr("Amount"), self.amount_edit, "amount")
+        self.currency_edit = QLineEdit()
+        self.currency_edit.setMaxLength(3)
+        self.currency_edit.setFixedWidth(70)
+        self._row(form, self.tr("Currency"), self.currency_edit, "currency")
+        self.close_edit = QDateEdit()
+        self.close_edit.setCalendarPopup(True)
+        self.close_edit.setMinimumDate(NO_DATE)
+        self.close_edit.setSpecialValueText(self.tr("Not set"))
+        self._row(form, self.tr("Expected close"), self.close_edit, "expected_close")
+        self.source_combo = QComboBox()
+        self._row(form, self.tr("Source"), self.source_combo, "source_id")
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setPlaceholderText(self.tr("Notes about this deal"))
+        self._row(form, self.tr("Notes"), self.notes_edit, "notes")
+        self.lost_reason_combo = QComboBox()
+        self.lost_reason_row = QLabel()
+        form.addRow(self.lost_reason_row)
+
+        self.new_customer_button.clicked.connect(self._on_new_customer_clicked)
+        self.new_contact_button.clicked.connect(self._on_new_contact_clicked)
+        self.customer_combo.currentIndexChanged.connect(self._load_contacts)
+        return page
+
+    def _build_activities(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        bar = QHBoxLayout()
+        self.log_call_button = QPushButton(self.tr("Log a call"))
+        self.add_activity_button = QPushButton(self.tr("Add activity…"))
+        self.complete_button = QPushButton(self.tr("Mark done"))
+        for b in (self.log_call_button, self.add_activity_button, self.complete_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.activity_list = QListWidget()
+        layout.addWidget(self.activity_list)
+        self.log_call_button.clicked.connect(self._on_log_call_clicked)
+        self.add_activity_button.clicked.connect(self._on_add_activity_clicked)
+        self.complete_button.clicked.connect(self._on_complete_clicked)
+        self.activity_list.itemDoubleClicked.connect(lambda _item: self._on_complete_clicked())
+        return page
+
+    # --- filling --------------------------------------------------------------------------------
+    def _fill(self) -> None:
+        d = self.deal
+        self.customer_combo.addItem(self.tr("(none)"), None)
+        for cid, name in customers.customer_names(self.db):
+            self.customer_combo.addItem(name, cid)
+        for u in users.list_users(self.db, include_inactive=d is not None):
+            self.owner_combo.addItem(u.name, u.id)
+        for st in self.pipeline.stages:
+            if d is None and st.kind is not StageKind.OPEN:
+                continue
+            self.stage_combo.addItem(st.label(self.lang), st.id)
+        self.source_combo.addItem(self.tr("(none)"), None)
+        for src in lists.list_items(self.db, "sources", include_inactive=d is not None):
+            self.source_combo.addItem(src.label(self.lang), src.id)
+        if d is None:
+            self.currency_edit.setText(get_setting(self.db, "currency", "USD") or "USD")
+            self._select(self.owner_combo, self.user.id)
+            self.close_edit.setDate(NO_DATE)
+            self._load_contacts()
+            return
+        self.title_edit.setText(d.title)
+        self._select(self.customer_combo, d.customer_id)
+        self._load_contacts()
+        self._select(self.contact_combo, d.contact_id)
+        self._select(self.owner_combo, d.owner_id)
+        self._select(self.stage_combo, d.stage_id)
+        self._select(self.source_combo, d.source_id)
+        self.amount_edit.setText(QLocale().toString(float(d.amount), "f", 2))
+        self.currency_edit.setText(d.currency)
+        if d.expected_close:
+            self.close_edit.setDate(
+                QDate(d.expected_close.year, d.expected_close.month, d.expected_close.day)
+            )
+        else:
+            self.close_edit.setDate(NO_DATE)
+        self.notes_edit.setPlainText(d.notes or "")
+        if d.stage_kind is StageKind.LOST and d.lost_reason_id:
+            reasons = {
+                r.id: r.label(self.lang)
+                for r in lists.list_items(self.db, "lost_reasons", include_inactive=True)
+            }
+            self.lost_reason_row.setText(
+                self.tr("Lost: {reason}").format(reason=reasons.get(d.lost_reason_id, "?"))
+            )
+        self._fill_history()
+        self._fill_activities()
+
+    @staticmethod
+    def _select(combo: QComboBox, value: object) -> None:
+        i = combo.findData(value)
+        if i >= 0:
+            combo.setCurrentIndex(i)
+
+    def _load_contacts(self) -> None:
+        self.contact_combo.clear()
+        self.contact_combo.addItem(self.tr("(none)"), None)
+        cid = self.customer_combo.currentData()
+        self.new_contact_button.setEnabled(cid is not None)
+        if cid is None:
+            return
+        for c in customers.list_contacts(self.db, cid):
+            self.contact_combo.addItem(c.name + (f" · {c.title}" if c.title else ""), c.id)
+
+    def _fill_history(self) -> None:
+        assert self.deal is not None
+        names = {u.id: u.name for u in users.list_users(self.db, include_inactive=True)}
+        stage_names = {s.id: s.label(self.lang) for s in self.pipeline.stages}
+        history = deals.deal_history(self.db, self.deal.id)
+        self.history_list.clear()
+        for i, t in enumerate(history):
+            until = history[i + 1].at if i + 1 < len(history) else None
+            stay = ((until or datetime.now(UTC)) - t.at).total_seconds() / 86400
+            to_name = stage_names.get(t.to_stage_id, self.tr("(removed stage)"))
+            if t.from_stage_id is None:
+                what = self.tr("Created in {stage}").format(stage=to_name)
+            else:
+                what = self.tr("{old} → {new}").format(
+                    old=stage_names.get(t.from_stage_id, "?"), new=to_name
+                )
+            who = names.get(t.by_user_id, self.tr("unknown")) if t.by_user_id else self.tr("import")
+            days_text = (
+                self.tr("{n} days there").format(n=f"{stay:.1f}")
+                if until is not None
+                else self.tr("{n} days so far").format(n=f"{stay:.1f}")
+            )
+            item = QListWidgetItem(f"{fmt.date_time(t.at)}   {what}   · {who} · {days_text}")
+            self.history_list.addItem(item)
+
+    def _fill_activities(self) -> None:
+        assert self.deal is not None
+        self.activity_list.clear()
+        now = datetime.now(UTC)
+        for a in activities.list_activities(self.db, deal_id=self.deal.id):
+            if a.done_at:
+                state = self.tr("done {when}").format(when=fmt.date_time(a.done_at))
+            elif a.due_at:
+                state = self.tr("due {when}").format(when=fmt.date_time(a.due_at))
+            else:
+                state = self.tr("open")
+            item = QListWidgetItem(
+                f"{'✔' if a.done_at else '○'}  {activity_kind_label(a.kind, self.tr)}: "
+                f"{a.subject}   · {state}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            if a.done_at is None and a.due_at is not None and a.due_at < now:
+                item.setForeground(Qt.GlobalColor.red)
+            self.activity_list.addItem(item)
+
+    # --- saving ----------------------------------------------------------------------------------
+    def _values(self) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """The form as service arguments, plus problems found before asking the service."""
+        problems: list[tuple[str, str]] = []
+        amount_text = self.amount_edit.text().strip()
+        amount: Any = parse_amount(amount_text) if amount_text else Decimal("0")
+        if amount is None:
+            problems.append(("amount", self.tr("Enter a number, for example 12,300.00.")))
+        close = self.close_edit.date()
+        values: dict[str, Any] = {
+            "title": self.title_edit.text(),
+            "customer_id": self.customer_combo.currentData(),
+            "contact_id": self.contact_combo.currentData(),
+            "owner_id": self.owner_combo.currentData(),
+            "amount": amount,
+            "currency": self.currency_edit.text().strip().upper() or None,
+            "expected_close": None if close == NO_DATE else close.toPython(),
+            "source_id": self.source_combo.currentData(),
+            "notes": self.notes_edit.toPlainText() or None,
+        }
+        if self.customer_combo.currentIndex() < 0 or (
+            self.customer_combo.currentText().strip()
+            and self.customer_combo.currentText()
+            != self.customer_combo.itemText(self.customer_combo.currentIndex())
+        ):
+            problems.append(
+                ("customer_id", self.tr("Pick a customer from the list, or create one."))
+            )
+        return values, problems
+
+    def _show_errors(self, errors: list[tuple[str, str]]) -> None:
+        for label in self.errors.values():
+            label.hide()
+        unplaced = []
+        for field, message in errors:
+            label = self.errors.get(field)
+            if label is None:
+                unplaced.append(message)
+                continue
+            label.setText(message)
+            label.show()
+        self.banner.setText("\n".join(unplaced))
+        self.banner.setVisible(bool(unplaced))
+        if errors:
+            self.tabs.setCurrentIndex(0)
+
+    def save(self) -> None:
+        values, problems = self._values()
+        if problems:
+            self._show_errors(problems)
+            return
+        try:
+            if self.deal is None:
+                outcome = deals.create_deal(
+                    self.db, by=self.user.id, stage_id=self.stage_combo.currentData(), **values
+                )
+                self.ops.bus.publish(outcome.changes)
+                self.deal = outcome.value
+            else:
+                current = self.deal
+                changes = {
+                    k: v
+                    for k, v in values.items()
+                    if getattr(current, k) != v
+                    and not (k == "notes" and not v and not current.notes)
+                }
+                if changes:
+                    outcome = deals.update_deal(
+                        self.db,
+                        current.id,
+                        by=self.user.id,
+                        expected_version=current.version,
+                        changes=changes,
+                    )
+                    self.ops.bus.publish(outcome.changes)
+                    self.deal = outcome.value
+                target = self.stage_combo.currentData()
+                if target != self.deal.stage_id:
+                    moved = self.ops.move_cards([self.deal], target, self.pipeline)
+                    if not moved:
+                        self.deal = deals.get_deal(self.db, self.deal.id)
+                        self._select(self.stage_combo, self.deal.stage_id)
+                        return
+        except ValidationError as exc:
+            self._show_errors([(e.field, describe_field(e)) for e in exc.errors])
+            return
+        except Conflict as exc:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                self.tr("Changed by someone else"),
+                error_message(exc),
+                parent=self,
+            )
+            reload_button = box.addButton(
+                self.tr("Reload their version"), QMessageBox.ButtonRole.AcceptRole
+            )
+            box.addButton(self.tr("Keep my input"), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is reload_button and self.deal is not None:
+                self.deal = deals.get_deal(self.db, self.deal.id)
+                self._reset_form()
+            return
+        except CrmError as exc:
+            self._show_errors([("", error_message(exc))])
+            return
+        self.accept()
+
+    def _reset_form(self) -> None:
+        for combo in (self.customer_combo, self.owner_combo, self.stage_combo, self.source_combo):
+            combo.clear()
+        self._fill()
+
+    # --- inline creation -----------------------------------------------------------------------
+    def _on_new_customer_clicked(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New customer"), self.tr("Company name"))
+        if not ok or not name.strip():
+            return
+        outcome = self.ops.run(
+            lambda: customers.create_customer(self.db, by=self.user.id, company=name)
+        )
+        if outcome is not None:
+            self.customer_combo.addItem(outcome.value.company, outcome.value.id)
+            self._select(self.customer_combo, outcome.value.id)
+
+    def _on_new_contact_clicked(self) -> None:
+        cid = self.customer_combo.currentData()
+        if cid is None:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("New contact"), self.tr("Name"))
+        if not ok or not name.strip():
+            return
+        outcome = self.ops.run(
+            lambda: customers.create_contact(self.db, cid, by=self.user.id, name=name)
+        )
+        if outcome is not None:
+            self._load_contacts()
+            self._select(self.contact_combo, outcome.value.id)
+
+    # --- activities ------------------------------------------------------------------------------
+    def _on_log_call_clicked(self) -> None:
+        assert self.deal is not None
+        deal = self.deal
+        outcome = self.ops.run(
+            lambda: activities.log_activity(
+                self.db,
+                by=self.user.id,
+                kind=ActivityKind.CALL,
+                subject=self.tr("Call about {title}").format(title=deal.title),
+                deal_id=deal.id,
+                owner_id=self.user.id,
+                done=True,
+            )
+        )
+        if outcome is not None:
+            self._fill_activities()
+
+    def _on_add_activity_clicked(self) -> None:
+        assert self.deal is not None
+        dialog = ActivityDialog(parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        kind, subject, due = dialog.values()
+        deal = self.deal
+        outcome = self.ops.run(
+            lambda: activities.log_activity(
+                self.db,
+                by=self.user.id,
+                kind=kind,
+                subject=subject,
+                deal_id=deal.id,
+                owner_id=self.user.id,
+                due_at=due,
+            )
+        )
+        if outcome is not None:
+            self._fill_activities()
+
+    def _on_complete_clicked(self) -> None:
+        item = self.activity_list.currentItem()
+        if item is None:
+            return
+        activity_id = item.data(Qt.ItemDataRole.UserRole)
+        outcome = self.ops.run(
+            lambda: activities.complete_activity(self.db, activity_id, by=self.user.id)
+        )
+        if outcome is not None:
+            self._fill_activities()
+
+
+class ActivityDialog(QDialog):
+    """Plan a follow-up: its kind, subject and due time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New activity"))
+        form = QFormLayout(self)
+        self.kind_combo = QComboBox()
+        for kind in ActivityKind:
+            self.kind_combo.addItem(activity_kind_label(kind, self.tr), kind.value)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData("task"))
+        self.subject_edit = QLineEdit()
+        self.due_edit = QDateTimeEdit(QDateTime.currentDateTime().addDays(1))
+        self.due_edit.setCalendarPopup(True)
+        self.error = QLabel(self.tr("Enter a subject."))
+        self.error.setObjectName("fieldError")
+        self.error.hide()
+        form.addRow(self.tr("Kind"), self.kind_combo)
+        form.addRow(self.tr("Subject"), self.subject_edit)
+        form.addRow("", self.error)
+        form.addRow(self.tr("Due"), self.due_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _on_buttons_accepted(self) -> None:
+        if not self.subject_edit.text().strip():
+            self.error.show()
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, str, datetime]:
+        due = self.due_edit.dateTime().toPython().astimezone(UTC)
+        return self.kind_combo.currentData(), self.subject_edit.text(), due

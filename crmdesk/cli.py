@@ -10,14 +10,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmdesk import __version__
 from crmdesk.domain import CrmError
+
+if TYPE_CHECKING:
+    from crmdesk.db.engine import Database
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -76,6 +81,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="names and stages in English or Chinese",
     )
     p.add_argument("--quiet", action="store_true", help="print only the summary")
+
+    p = sub.add_parser(
+        "report",
+        help="print a sales report: kpis, stages, funnel, new-customers, forecast, targets, "
+        "performance, activity or all",
+        description="Print a sales report computed by the metrics service (docs/metrics.md).",
+    )
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        help="kpis, stages, funnel, new-customers, forecast, targets, performance, activity or all",
+    )
+    _add_db_option(p)
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first local day")
+    p.add_argument(
+        "--to", dest="date_to", metavar="YYYY-MM-DD", help="end of the period (not included)"
+    )
+    p.add_argument(
+        "--owner",
+        action="append",
+        metavar="NAME",
+        help="a salesperson's login or display name; may repeat (default: the team)",
+    )
+    p.add_argument("--pipeline", metavar="KEY", help="pipeline key (default: the default one)")
+    p.add_argument("--source", metavar="NAME", help="lead source (default: all)")
+    p.add_argument(
+        "--tz", metavar="ZONE", help="IANA time zone, e.g. Asia/Shanghai (default: this computer's)"
+    )
+    p.add_argument("--months", metavar="N", default="6", help="forecast: months ahead to show (6)")
+    p.add_argument(
+        "--granularity", metavar="{day,week}", default="week", help="activity: per day or week"
+    )
+    p.add_argument(
+        "--format", metavar="{table,json,csv}", default="table", help="output format (table)"
+    )
+    p.add_argument("--now", help=argparse.SUPPRESS)  # a fixed clock, for tests
     return parser
 
 
@@ -183,7 +224,163 @@ def cmd_gui(args: argparse.Namespace) -> int:
     )
 
 
-COMMANDS = {"migrate": cmd_migrate, "db-info": cmd_db_info, "demo": cmd_demo}
+REPORT_FORMATS = ("table", "json", "csv")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _report_date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        if not _DATE_RE.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{option}: not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from crmdesk.domain import ValidationError
+    from crmdesk.metrics.context import local_timezone_name, resolve_zone
+    from crmdesk.metrics.formats import REPORT_NAMES, render
+
+    name = args.name.strip().lower()
+    if name not in REPORT_NAMES:
+        raise CliError(f"unknown report {args.name!r} (choose from {', '.join(REPORT_NAMES)})")
+    if args.format not in REPORT_FORMATS:
+        raise CliError(f"unknown format {args.format!r} (choose from {', '.join(REPORT_FORMATS)})")
+    if args.granularity not in ("day", "week"):
+        raise CliError(f"--granularity: choose day or week, not {args.granularity!r}")
+    try:
+        months = int(args.months)
+    except ValueError:
+        months = 0
+    if months < 1:
+        raise CliError(f"--months: not a whole number of at least 1: {args.months!r}")
+    period_from = _report_date("--from", args.date_from)
+    period_to = _report_date("--to", args.date_to)
+    if period_from and period_to and period_to <= period_from:
+        raise CliError(f"--to {period_to} is not after --from {period_from}")
+    tz = args.tz if args.tz is not None else local_timezone_name()
+    try:
+        resolve_zone(tz or "-")  # "" would fall back to this computer's zone
+    except ValidationError:
+        raise CliError(f"unknown time zone {tz!r}") from None
+    now = None
+    if args.now is not None:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            now = None
+        if now is None or now.tzinfo is None:
+            raise CliError(f"--now: not an ISO time with a UTC offset: {args.now!r}")
+
+    db = _open(args, create=False, upgrade=False).db
+    try:
+        report, info = _run_report(db, args, name, months, period_from, period_to, tz, now)
+    finally:
+        db.dispose()
+    sys.stdout.write(render(report, args.format, info))
+    return EXIT_OK
+
+
+def _run_report(
+    db: Database,
+    args: argparse.Namespace,
+    name: str,
+    months: int,
+    period_from: date | None,
+    period_to: date | None,
+    tz: str,
+    now: datetime | None,
+) -> tuple[Any, Any]:
+    """Resolve the names of the filter against the database and run the report."""
+    from crmdesk.domain import ValidationError
+    from crmdesk.domain.reports import AllReports, MetricsFilter
+    from crmdesk.metrics import MetricsService
+    from crmdesk.metrics.formats import FiltersInfo
+    from crmdesk.services.lists import list_items
+    from crmdesk.services.pipelines import get_pipeline
+    from crmdesk.services.users import find_user
+
+    owner_ids: list[int] = []
+    owner_names: list[str] = []
+    for wanted in args.owner or ():
+        user = find_user(db, wanted)
+        if user is None:
+            raise CliError(f"unknown owner {wanted!r}")
+        if user.id not in owner_ids:
+            owner_ids.append(user.id)
+            owner_names.append(user.name)
+    try:
+        pipe = get_pipeline(db, args.pipeline)
+    except ValidationError:
+        raise CliError(f"unknown pipeline {args.pipeline!r}") from None
+    source = None
+    if args.source is not None:
+        needle = args.source.strip().casefold()
+        source = next(
+            (
+                s
+                for s in list_items(db, "sources", include_inactive=True)
+                if needle in {s.name.casefold(), *(n.casefold() for n in s.names.values())}
+            ),
+            None,
+        )
+        if source is None:
+            raise CliError(f"unknown source {args.source!r}")
+
+    f = MetricsFilter(
+        period_from=period_from,
+        period_to=period_to,
+        owner_ids=tuple(sorted(owner_ids)) if owner_ids else None,
+        pipeline_id=pipe.id if args.pipeline is not None else None,
+        source_id=source.id if source else None,
+        tz=tz,
+        now=now,
+    )
+    svc = MetricsService(db)
+    report: Any
+    if name == "all":
+        if months == 6 and args.granularity == "week":
+            report = svc.all(f)
+        else:
+            report = AllReports(
+                kpis=svc.kpis(f),
+                stages=svc.stage_efficiency(f),
+                funnel=svc.funnel(f),
+                new_customers=svc.new_customers(f),
+                forecast=svc.forecast(f, months=months),
+                targets=svc.targets(f),
+                performance=svc.performance(f),
+                activity=svc.activity(f, granularity=args.granularity),
+            )
+    else:
+        report = {
+            "kpis": svc.kpis,
+            "stages": svc.stage_efficiency,
+            "funnel": svc.funnel,
+            "new-customers": svc.new_customers,
+            "forecast": lambda f: svc.forecast(f, months=months),
+            "targets": svc.targets,
+            "performance": svc.performance,
+            "activity": lambda f: svc.activity(f, granularity=args.granularity),
+        }[name](f)
+    info = FiltersInfo(
+        owners=tuple(owner_names) if owner_names else None,
+        pipeline=pipe.key,
+        source=source.name if source else None,
+        stage_keys={st.id: st.key for st in pipe.stages},
+    )
+    return report, info
+
+
+COMMANDS = {
+    "migrate": cmd_migrate,
+    "db-info": cmd_db_info,
+    "demo": cmd_demo,
+    "report": cmd_report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

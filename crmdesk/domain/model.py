@@ -234,3 +234,45 @@ class DatabaseInfo:
     @property
     def is_current(self) -> bool:
         return self.revision == self.head_revision
+
+
+@dataclass(frozen=True)
+class DealRow:
+    """One line of the deals table."""
+
+    id: int
+    title: str
+    customer_name: str | None
+    owner_name: str
+    stage_id: int
+    stage_name: str
+    stage_kind: StageKind
+    amount: Decimal
+    currency: str
+    expected_close: date | None
+    created_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """An activity on someone's list, with what it is about."""
+
+    activity: ActivityInfo
+    deal_title: str | None
+    customer_name: str | None
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """A customer in the customers list, with its deal figures."""
+
+    id: int
+    company: str
+    industry: str | None
+    source_name: str | None
+    owner_name: str | None
+    open_deals: int
+    won_deals: int
+    won_amount: Decimal
+    created_at: datetime

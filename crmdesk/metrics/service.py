@@ -32,6 +32,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database
+from crmdesk.domain import CustomerSummary
 from crmdesk.domain.reports import (
     ActivityCount,
     ActivityReport,
@@ -1275,6 +1276,64 @@ class MetricsService:
             )
             for r in rows
         }
+
+    # --- customers ------------------------------------------------------------------------------
+    def customer_summaries(self, text: str = "") -> list[CustomerSummary]:
+        """Every customer with its open deals, won deals and won amount (its lifetime value),
+        by one grouped query. ``text`` searches the company name (A–Z case-insensitive)."""
+        kind = ST.c.kind
+        per = (
+            select(
+                D.c.customer_id.label("customer_id"),
+                func.sum(case((kind == "open", 1), else_=0)).label("open_deals"),
+                func.sum(case((kind == "won", 1), else_=0)).label("won_deals"),
+                func.sum(case((kind == "won", D.c.amount), else_=0)).label("won_amount"),
+            )
+            .select_from(D.join(ST, ST.c.id == D.c.stage_id))
+            .where(D.c.customer_id.is_not(None))
+            .group_by(D.c.customer_id)
+            .subquery("per_customer")
+        )
+        stmt = (
+            select(
+                C.c.id,
+                C.c.company,
+                C.c.industry,
+                SRC.c.name,
+                U.c.name,
+                per.c.open_deals,
+                per.c.won_deals,
+                type_coerce(per.c.won_amount, MONEY_SUM),
+                C.c.created_at,
+            )
+            .select_from(
+                C.outerjoin(per, per.c.customer_id == C.c.id)
+                .outerjoin(SRC, SRC.c.id == C.c.source_id)
+                .outerjoin(U, U.c.id == C.c.owner_id)
+            )
+            .order_by(C.c.company, C.c.id)
+        )
+        needle = ascii_lower(text.strip())
+        if needle:
+            pattern = (
+                "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            stmt = stmt.where(func.lower(C.c.company).like(pattern, escape="\\"))
+        with self.db.read() as s:
+            return [
+                CustomerSummary(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    int(r[5] or 0),
+                    int(r[6] or 0),
+                    _money(r[7]),
+                    _aware(r[8]),
+                )
+                for r in s.execute(stmt)
+            ]
 
     # --- everything ------------------------------------------------------------------------------
     def all(self, f: MetricsFilter) -> AllReports:

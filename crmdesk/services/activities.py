@@ -10,7 +10,15 @@ from sqlalchemy import select
 
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database
-from crmdesk.domain import ActivityInfo, ActivityKind, Change, Changes, Conflict, Outcome
+from crmdesk.domain import (
+    ActivityInfo,
+    ActivityKind,
+    AgendaItem,
+    Change,
+    Changes,
+    Conflict,
+    Outcome,
+)
 from crmdesk.services._common import (
     Validator,
     activity_info,
@@ -200,3 +208,40 @@ def list_activities(
         (a for a in rows if a.done_at is not None), key=lambda a: (a.done_at, a.id), reverse=True
     )
     return open_rows + done_rows
+
+
+def agenda(
+    db: Database, *, owner_id: int | None, until: datetime, include_undated: bool = True
+) -> list[AgendaItem]:
+    """Someone's (``owner_id=None``: everyone's) open activities due before ``until`` (and
+    those without a due time), with the deal and customer they are about, soonest first."""
+    a, d, c = m.Activity.__table__, m.Deal.__table__, m.Customer.__table__
+    due_cond = a.c.due_at < until
+    if include_undated:
+        due_cond = due_cond | a.c.due_at.is_(None)
+    stmt = (
+        select(a, d.c.title, c.c.company)
+        .select_from(a.outerjoin(d, d.c.id == a.c.deal_id).outerjoin(c, c.c.id == a.c.customer_id))
+        .where(a.c.done_at.is_(None), due_cond)
+        .order_by(a.c.due_at.is_(None), a.c.due_at, a.c.id)
+    )
+    if owner_id is not None:
+        stmt = stmt.where(a.c.owner_id == owner_id)
+    with db.read() as s:
+        out = []
+        for row in s.execute(stmt):
+            info = ActivityInfo(
+                row.id,
+                ActivityKind(row.kind),
+                row.subject,
+                row.owner_id,
+                row.deal_id,
+                row.customer_id,
+                row.due_at,
+                row.done_at,
+                row.created_at,
+                row.notes,
+                row.version,
+            )
+            out.append(AgendaItem(info, row.title, row.company))
+        return out

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from crmdesk.db import models as m
@@ -21,6 +21,7 @@ from crmdesk.domain import (
     Changes,
     Conflict,
     DealInfo,
+    DealRow,
     Outcome,
     StageKind,
     TransitionInfo,
@@ -472,6 +473,66 @@ __all__ = [
     "deal_history",
     "delete_deal",
     "get_deal",
+    "list_deals",
     "move_deal",
     "update_deal",
 ]
+
+
+def list_deals(
+    db: Database,
+    *,
+    status: str = "all",
+    owner_id: int | None = None,
+    text: str = "",
+    pipeline_id: int | None = None,
+    customer_id: int | None = None,
+) -> list[DealRow]:
+    """The deals table: every deal (or the open, won or lost ones) with its customer, owner
+    and stage names, by one query. ``text`` searches the title and the customer (A–Z
+    case-insensitive)."""
+    d, c, u, st = (m.Deal.__table__, m.Customer.__table__, m.User.__table__, m.Stage.__table__)
+    stmt = (
+        select(
+            d.c.id,
+            d.c.title,
+            c.c.company,
+            u.c.name,
+            d.c.stage_id,
+            st.c.name,
+            st.c.kind,
+            d.c.amount,
+            d.c.currency,
+            d.c.expected_close,
+            d.c.created_at,
+            d.c.closed_at,
+        )
+        .select_from(
+            d.join(u, u.c.id == d.c.owner_id)
+            .join(st, st.c.id == d.c.stage_id)
+            .outerjoin(c, c.c.id == d.c.customer_id)
+        )
+        .order_by(d.c.created_at.desc(), d.c.id.desc())
+    )
+    if status in ("open", "won", "lost"):
+        stmt = stmt.where(st.c.kind == status)
+    if owner_id is not None:
+        stmt = stmt.where(d.c.owner_id == owner_id)
+    if pipeline_id is not None:
+        stmt = stmt.where(d.c.pipeline_id == pipeline_id)
+    if customer_id is not None:
+        stmt = stmt.where(d.c.customer_id == customer_id)
+    needle = text.strip().lower()
+    if needle:
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            func.lower(d.c.title).like(pattern, escape="\\")
+            | func.lower(func.coalesce(c.c.company, "")).like(pattern, escape="\\")
+        )
+    with db.read() as s:
+        return [
+            DealRow(
+                r[0], r[1], r[2], r[3], r[4], r[5], StageKind(r[6]), r[7], r[8], r[9], r[10], r[11]
+            )
+            for r in s.execute(stmt)
+        ]

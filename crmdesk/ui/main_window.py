@@ -22,8 +22,11 @@ from crmdesk import __version__
 from crmdesk.db.engine import Database
 from crmdesk.domain import StageKind, UserInfo
 from crmdesk.ui.actions import Actions
+from crmdesk.ui.activities_view import ActivitiesView
 from crmdesk.ui.board.page import BoardPage
 from crmdesk.ui.bridge import ChangeBus
+from crmdesk.ui.customers_view import CustomersView
+from crmdesk.ui.deals_view import DealsView
 from crmdesk.ui.operations import Operations
 
 
@@ -78,16 +81,22 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
         self.nav.setMinimumWidth(150)
+        self.nav.setMaximumWidth(210)
         self.stack = QStackedWidget()
 
         self.board = BoardPage(db=db, user=user, ops=self.ops, bus=self.bus, lang=lang)
         self.board.refreshed.connect(self.mark_refreshed)
         self.board.open_requested.connect(self.open_deal)
+        self.deals_view = DealsView(db=db, user=user, bus=self.bus, lang=lang)
+        self.customers_view = CustomersView(db=db, user=user, ops=self.ops, bus=self.bus, lang=lang)
+        self.activities_view = ActivitiesView(db=db, user=user, ops=self.ops, bus=self.bus)
+        for view in (self.deals_view, self.customers_view, self.activities_view):
+            view.open_requested.connect(self.open_deal)
         pages: dict[str, tuple[str, QWidget]] = {
             "pipeline": (self.tr("Pipeline"), self.board),
-            "deals": (self.tr("Deals"), _Placeholder(self.tr("Deals"), "")),
-            "customers": (self.tr("Customers"), _Placeholder(self.tr("Customers"), "")),
-            "activities": (self.tr("Activities"), _Placeholder(self.tr("Activities"), "")),
+            "deals": (self.tr("Deals"), self.deals_view),
+            "customers": (self.tr("Customers"), self.customers_view),
+            "activities": (self.tr("Activities"), self.activities_view),
             "reports": (
                 self.tr("Reports"),
                 _Placeholder(
@@ -109,7 +118,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([170, 1200])
+        self.splitter.setSizes([190, 1176])
+        self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
         self._connect_actions()

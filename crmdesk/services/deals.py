@@ -536,3 +536,9 @@ def list_deals(
             )
             for r in s.execute(stmt)
         ]
+
+
+def has_deals(db: Database) -> bool:
+    """Whether the database holds any deal at all (the first-run check)."""
+    with db.read() as s:
+        return s.execute(select(m.Deal.id).limit(1)).first() is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QDateTime, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QLabel,
     QListWidget,
@@ -20,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from crmdesk import __version__
 from crmdesk.db.engine import Database
-from crmdesk.domain import StageKind, UserInfo
+from crmdesk.domain import Changes, StageKind, UserInfo
+from crmdesk.services import deals
 from crmdesk.ui.actions import Actions
 from crmdesk.ui.activities_view import ActivitiesView
 from crmdesk.ui.board.page import BoardPage
@@ -28,6 +30,7 @@ from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.customers_view import CustomersView
 from crmdesk.ui.deals_view import DealsView
 from crmdesk.ui.operations import Operations
+from crmdesk.ui.welcome import WelcomePage
 
 
 class _Placeholder(QWidget):
@@ -112,7 +115,11 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
             self.stack.addWidget(widget)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.welcome = WelcomePage()
+        self.welcome.demo_requested.connect(self._on_welcome_demo_requested)
+        self.welcome.import_requested.connect(self._on_welcome_import_requested)
+        self.stack.addWidget(self.welcome)
+        self.nav.currentRowChanged.connect(self._on_nav_row_changed)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
@@ -188,6 +195,36 @@ class MainWindow(QMainWindow):
     def mark_refreshed(self) -> None:
         now = QDateTime.currentDateTime().toString("HH:mm:ss")
         self.status_refreshed.setText(self.tr("Refreshed {time}").format(time=now))
+
+    # --- first run ----------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return self.board.model.rowCount() == 0 and not deals.has_deals(self.db)
+
+    def _on_nav_row_changed(self, row: int) -> None:
+        if row == 0 and self.is_empty():
+            self.stack.setCurrentWidget(self.welcome)
+        else:
+            self.stack.setCurrentIndex(row)
+
+    def _on_welcome_demo_requested(self) -> None:
+        from crmdesk.demo import DemoError, build_demo
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            build_demo(self.db, locale=self.lang)
+        except DemoError as exc:
+            QMessageBox.warning(self, self.tr("Demo data"), str(exc))
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.bus.publish(Changes.everything())
+        self.stack.setCurrentIndex(0)
+
+    def _on_welcome_import_requested(self) -> None:
+        QMessageBox.information(
+            self,
+            self.tr("Import"),
+            self.tr("Importing from CSV and Excel files is not available in this version yet."),
+        )
 
     # --- commands ------------------------------------------------------------------------------
     def _close_selection(self, kind: StageKind) -> None:

@@ -20,7 +20,6 @@ from sqlalchemy import text
 
 from crmdesk.db.engine import Database, create_db_engine, resolve_url
 from crmdesk.db.migrate import open_database
-from crmdesk.db.models import Base
 from crmdesk.domain import PipelineInfo, Role
 from crmdesk.services import pipelines, users
 from crmdesk.services.setup import default_admin_id, ensure_initialized
@@ -67,11 +66,28 @@ def pg_schema() -> Iterator[str]:
         engine.dispose()
 
 
+RESET_ORDER = (
+    "stage_transitions",
+    "activities",
+    "deals",
+    "contacts",
+    "targets",
+    "customers",
+    "settings",
+    "lead_sources",
+    "lost_reasons",
+    "stages",
+    "pipelines",
+    "users",
+)
+
+
 def _fresh_pg(schema: str) -> Database:
     engine = create_db_engine(resolve_url(PG_URL), pg_schema=schema)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # DELETE, children first: much faster than TRUNCATE for the few rows a test leaves.
+        for table in RESET_ORDER:
+            conn.execute(text(f'DELETE FROM "{table}"'))
         conn.execute(text("INSERT INTO settings (key, value) VALUES ('app', 'crmdesk')"))
     db = Database(engine)
     ensure_initialized(db)

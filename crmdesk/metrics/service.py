@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import (
@@ -178,7 +179,9 @@ class MetricsService:
             )
             .group_by(*rparts)
         )
-        return {tuple(row[:-1]): float(row[-1]) for row in session.execute(stmt)}
+        return {
+            tuple(row[:-1]): float(row[-1]) for row in session.execute(stmt) if row[-1] is not None
+        }
 
     @staticmethod
     def _user_names(session: Session) -> dict[int, str]:
@@ -1399,13 +1402,14 @@ def _funnel(
         stages.append(FunnelStage(st.id, st.key, st.name, reached[i], _ratio(nxt, reached[i])))
     bottleneck = None
     if team is not None:
-        worst = 0.0
-        for mine, theirs in zip(stages, team.stages, strict=True):
-            if mine.reached < FUNNEL_MIN_REACHED or mine.conversion is None:
+        # Exact fractions: two stages exactly as far below the team must tie (earlier wins).
+        worst = Fraction(0)
+        for i, (mine, theirs) in enumerate(zip(stages, team.stages, strict=True)):
+            if mine.reached < FUNNEL_MIN_REACHED or theirs.reached == 0:
                 continue
-            if theirs.conversion is None:
-                continue
-            drop = theirs.conversion - mine.conversion
+            mine_next = reached[i + 1] if i + 1 < n else won
+            team_next = team.stages[i + 1].reached if i + 1 < n else team.won
+            drop = Fraction(team_next, theirs.reached) - Fraction(mine_next, mine.reached)
             if drop > worst:
                 worst, bottleneck = drop, mine.stage_id
     return Funnel(owner_id, name, created, tuple(stages), won, _ratio(won, created), bottleneck)

@@ -13,8 +13,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class epoch_seconds(FunctionElement[float]):
-    """Seconds since 1970-01-01 UTC of a naive-UTC timestamp column (float, ms precision
-    on SQLite, exact on PostgreSQL)."""
+    """Seconds since 1970-01-01 UTC of a naive-UTC timestamp column (to the microsecond)."""
 
     type = Float()
     inherit_cache = True
@@ -24,7 +23,13 @@ class epoch_seconds(FunctionElement[float]):
 @compiles(epoch_seconds, "sqlite")
 def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     (arg,) = list(element.clauses)
-    return f"((julianday({compiler.process(arg, **kw)}) - 2440587.5) * 86400.0)"
+    return _sqlite_epoch(compiler.process(arg, **kw))
+
+
+def _sqlite_epoch(expr: str) -> str:
+    """Exact seconds of an SQLite timestamp text 'YYYY-MM-DD HH:MM:SS[.ffffff]': whole
+    seconds from strftime, plus the fraction as written (julianday would round it)."""
+    return f"(CAST(strftime('%s', {expr}) AS INTEGER) + CAST(substr({expr}, 20) AS REAL))"
 
 
 @compiles(epoch_seconds, "postgresql")
@@ -44,7 +49,10 @@ class days_between(FunctionElement[float]):
 @compiles(days_between, "sqlite")
 def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
     a, b = list(element.clauses)
-    return f"(julianday({compiler.process(b, **kw)}) - julianday({compiler.process(a, **kw)}))"
+    return (
+        f"(({_sqlite_epoch(compiler.process(b, **kw))} - "
+        f"{_sqlite_epoch(compiler.process(a, **kw))}) / 86400.0)"
+    )
 
 
 @compiles(days_between, "postgresql")

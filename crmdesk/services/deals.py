@@ -370,7 +370,8 @@ def move_deal(
     * Lost requires ``lost_reason_id`` and records ``lost_at_stage_id``.
     * Moving a closed deal back to an open stage reopens it and clears the
       close date and the loss fields.
-    * ``amount`` confirms or corrects the amount when winning.
+    * ``amount`` sets the amount with the move: it confirms or corrects the amount when
+      winning, and undo uses it to restore the amount a win changed.
     * ``expected_version`` is the version the user saw; a stale one raises
       :class:`Conflict`.
     Moving a deal to the stage it is already in changes nothing.

@@ -23,11 +23,12 @@ def set_setting(db: Database, key: str, value: str, *, by: int) -> Outcome[str]:
         if key not in EDITABLE:
             v.add("key", "unknown", entity="setting", value=key)
             v.check()
-        clean = (
-            v.currency("value", value)
-            if key == "currency"
-            else v.text("value", value, max_len=EDITABLE[key], required=True)
-        )
+        if key == "currency":
+            clean = v.currency("value", value)
+            if clean is None and not v.has("value"):
+                v.add("value", "required")
+        else:
+            clean = v.text("value", value, max_len=EDITABLE[key], required=True)
         v.check()
         row = s.get(m.Setting, key)
         if row is None:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from crmdesk.db.engine import Database
-from crmdesk.domain import Changes, CrmError, Outcome, PipelineInfo, StageKind, UserInfo
+from crmdesk.domain import Change, Changes, CrmError, Outcome, PipelineInfo, StageKind, UserInfo
 from crmdesk.domain.reports import DealCard
 from crmdesk.services import deals, lists
 from crmdesk.ui.bridge import ChangeBus
@@ -30,6 +30,8 @@ class Move:
     from_stage_id: int
     to_stage_id: int
     lost_reason_id: int | None = None
+    #: The amount before the move; undo restores it when the move changed it (a win).
+    old_amount: Decimal | None = None
 
 
 class Operations(QObject):
@@ -113,7 +115,7 @@ class Operations(QObject):
             closed_at = dialog.closed_at()
             amount = dialog.amount()
         return self.move(
-            [Move(c.id, c.stage_id, stage_id, lost_reason_id) for c in cards],
+            [Move(c.id, c.stage_id, stage_id, lost_reason_id, c.amount) for c in cards],
             versions={c.id: c.version for c in cards},
             closed_at=closed_at,
             amount=amount,
@@ -146,7 +148,8 @@ class Operations(QObject):
                 )
             except CrmError as exc:
                 errors.append(error_message(exc))
-                changes = changes | Changes(deal_ids=frozenset({mv.deal_id}))
+                # Redraw the refused card from the database: someone may have changed it.
+                changes = changes | Changes(Change.DEALS, frozenset({mv.deal_id}))
                 continue
             done.append(mv)
             changes = changes | outcome.changes
@@ -172,21 +175,33 @@ class MoveDealsCommand(QUndoCommand):
         self.ops = ops
         self.moves = list(moves)
         self._applied = True  # pushed after the move succeeded
+        self.new_amounts: dict[int, Decimal] = {}
 
     def redo(self) -> None:
         if self._applied:
             return
-        self._apply([(m.deal_id, m.to_stage_id, m.lost_reason_id) for m in self.moves])
+        self._apply(
+            [
+                (m.deal_id, m.to_stage_id, m.lost_reason_id, self.new_amounts.get(m.deal_id))
+                for m in self.moves
+            ]
+        )
         self._applied = True
 
     def undo(self) -> None:
-        self._apply([(m.deal_id, m.from_stage_id, None) for m in self.moves])
+        self.new_amounts = {}
+        for m in self.moves:
+            try:
+                self.new_amounts[m.deal_id] = deals.get_deal(self.ops.db, m.deal_id).amount
+            except CrmError:
+                continue
+        self._apply([(m.deal_id, m.from_stage_id, None, m.old_amount) for m in self.moves])
         self._applied = False
 
-    def _apply(self, steps: list[tuple[int, int, int | None]]) -> None:
+    def _apply(self, steps: list[tuple[int, int, int | None, Decimal | None]]) -> None:
         changes = Changes()
         errors = []
-        for deal_id, stage_id, reason in steps:
+        for deal_id, stage_id, reason, amount in steps:
             try:
                 current = deals.get_deal(self.ops.db, deal_id)
                 outcome = deals.move_deal(
@@ -196,6 +211,7 @@ class MoveDealsCommand(QUndoCommand):
                     by=self.ops.user.id,
                     expected_version=current.version,
                     lost_reason_id=reason,
+                    amount=amount if amount is not None and amount != current.amount else None,
                 )
             except CrmError as exc:
                 errors.append(error_message(exc))

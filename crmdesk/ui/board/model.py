@@ -240,7 +240,7 @@ class StageProxy(QAbstractProxyModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled | Qt.ItemFlag.ItemIsEnabled
+            return Qt.ItemFlag.ItemIsDropEnabled
         return self._source().flags(self.mapToSource(index)) | Qt.ItemFlag.ItemIsDropEnabled
 
     # --- drops ----------------------------------------------------------------------------

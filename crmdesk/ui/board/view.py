@@ -365,13 +365,15 @@ class BoardView(QWidget):
             zone.setParent(None)
             zone.deleteLater()
         self.columns, self.zones = [], []
-        while self.columns_layout.count():
-            self.columns_layout.takeAt(0)
+        for layout in (self.columns_layout, self.zone_box):
+            while layout.count():
+                layout.takeAt(0)
         for stage in pipeline.open_stages:
-            proxy = StageProxy(stage.id, self.query, self)
+            proxy = StageProxy(stage.id, self.query)
             proxy.setSourceModel(self.model)
             proxy.deal_dropped.connect(self._on_ids_dropped)
             col = StageColumn(stage, proxy, self.lang)
+            proxy.setParent(col)  # deleted with its column
             col.view.open_requested.connect(self.open_requested)
             col.view.selectionModel().selectionChanged.connect(
                 lambda *_, c=col: self._on_column_selection_changed(c)

@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint format bench clean
+.PHONY: demo test venv lint format bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ format: $(STAMP)
 ## Benchmarks print JSON; see benchmarks/README.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_services.py --deals 100000
+
+## The screenshots in docs/screenshots (Chinese needs a CJK font installed).
+screenshots: $(STAMP)
+	$(BIN)/python docs/make_screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -28,6 +29,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -102,7 +105,15 @@ class DealDialog(QDialog):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_details(), self.tr("Details"))
         if self.deal is not None:
-            self.history_list = QListWidget()
+            self.history_list = QTreeWidget()
+            self.history_list.setRootIsDecorated(False)
+            self.history_list.setAlternatingRowColors(True)
+            self.history_list.setHeaderLabels(
+                [self.tr("When"), self.tr("Stage change"), self.tr("By"), self.tr("Time in stage")]
+            )
+            self.history_list.setColumnWidth(0, 150)
+            self.history_list.setColumnWidth(1, 300)
+            self.history_list.setColumnWidth(2, 150)
             self.tabs.addTab(self.history_list, self.tr("History"))
             self.tabs.addTab(self._build_activities(), self.tr("Activities"))
         self.banner = QLabel()
@@ -282,6 +293,8 @@ class DealDialog(QDialog):
         assert self.deal is not None
         names = {u.id: u.name for u in users.list_users(self.db, include_inactive=True)}
         stage_names = {s.id: s.label(self.lang) for s in self.pipeline.stages}
+        kinds = {s.id: s.kind for s in self.pipeline.stages}
+        positions = {s.id: s.position for s in self.pipeline.stages}
         history = deals.deal_history(self.db, self.deal.id)
         self.history_list.clear()
         for i, t in enumerate(history):
@@ -296,12 +309,25 @@ class DealDialog(QDialog):
                 )
             who = names.get(t.by_user_id, self.tr("unknown")) if t.by_user_id else self.tr("import")
             days_text = (
-                self.tr("{n} days there").format(n=f"{stay:.1f}")
+                self.tr("{n} days").format(n=f"{stay:.1f}")
                 if until is not None
                 else self.tr("{n} days so far").format(n=f"{stay:.1f}")
             )
-            item = QListWidgetItem(f"{fmt.date_time(t.at)}   {what}   · {who} · {days_text}")
-            self.history_list.addItem(item)
+            item = QTreeWidgetItem([fmt.date_time(t.at), what, who, days_text])
+            item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            kind = kinds.get(t.to_stage_id)
+            if kind is StageKind.WON:
+                item.setForeground(1, QColor("#2b8a3e"))
+            elif kind is StageKind.LOST:
+                item.setForeground(1, QColor("#c92a2a"))
+            if (
+                t.from_stage_id is not None
+                and positions.get(t.to_stage_id, 0) < positions.get(t.from_stage_id, 0)
+                and kind is StageKind.OPEN
+            ):
+                item.setToolTip(1, self.tr("Moved back"))
+                item.setForeground(1, QColor("#e8590c"))
+            self.history_list.addTopLevelItem(item)
 
     def _fill_activities(self) -> None:
         assert self.deal is not None

@@ -193,6 +193,8 @@ class Deal(Base):
         CheckConstraint("amount >= 0", name="amount"),
         CheckConstraint("version >= 1", name="version"),
         Index("ix_deals_pipeline_stage", "pipeline_id", "stage_id"),
+        # Covers the board's per-stage totals (count and Σ amount) without table reads.
+        Index("ix_deals_board_totals", "pipeline_id", "stage_id", "amount"),
         Index("ix_deals_closed_at", "closed_at"),
         Index("ix_deals_created_at", "created_at"),
     )

@@ -202,18 +202,23 @@ class MetricsService:
         hours = days_between(D.c.created_at, fr.c.first_at) * 24.0
         return fr, case((hours < 0, 0.0), else_=hours)
 
-    def _last_done(self, ctx: Ctx) -> Any:
-        return (
-            select(A.c.deal_id.label("deal_id"), func.max(A.c.done_at).label("last_at"))
-            .where(A.c.deal_id.is_not(None), A.c.done_at.is_not(None))
-            .group_by(A.c.deal_id)
-            .subquery("last_done")
+    def _last_done(self, ctx: Ctx, deal_ids: frozenset[int] | None = None) -> Any:
+        stmt = select(A.c.deal_id.label("deal_id"), func.max(A.c.done_at).label("last_at")).where(
+            A.c.deal_id.is_not(None), A.c.done_at.is_not(None)
         )
+        if deal_ids is not None:
+            stmt = stmt.where(A.c.deal_id.in_(sorted(deal_ids) or [-1]))
+        return stmt.group_by(A.c.deal_id).subquery("last_done")
 
-    def _rotting_select(self, ctx: Ctx) -> Select[Any]:
+    def _rotting_select(
+        self,
+        ctx: Ctx,
+        extra: Sequence[ColumnElement[bool]] = (),
+        deal_ids: frozenset[int] | None = None,
+    ) -> Select[Any]:
         """Open deals matching the filter, with their days in stage, days of silence and
         rot days; a ``rotting`` flag column."""
-        last = self._last_done(ctx)
+        last = self._last_done(ctx, deal_ids)
         rot = (
             case(
                 {s.id: s.rot_days for s in ctx.open_stages if s.rot_days},
@@ -238,9 +243,10 @@ class MetricsService:
                 in_stage.label("days_in_stage"),
                 silence.label("days_silent"),
                 case((rotting, 1), else_=0).label("rotting"),
+                last.c.last_at,
             )
             .select_from(D.outerjoin(last, last.c.deal_id == D.c.id))
-            .where(self._is_open(ctx), *self._deal_conds(ctx))
+            .where(self._is_open(ctx), *self._deal_conds(ctx), *extra)
         )
 
     # --- KPIs ---------------------------------------------------------------------------
@@ -1145,19 +1151,20 @@ class MetricsService:
         return conds
 
     def board_totals(self, f: MetricsFilter, q: BoardQuery | None = None) -> BoardTotals:
-        """Per open stage: count, amount and weighted amount of the open deals in the filter."""
+        """Per open stage: count, amount and weighted amount of the open deals in the filter.
+
+        The probability is the stage's, so the weighted amount is Σ amount × probability
+        per stage; the query reads (pipeline, stage, amount) from one index."""
         with self.db.read() as s:
             ctx = resolve(s, f)
             rows = {
-                r[0]: r[1:]
+                r[0]: (int(r[1]), Decimal(r[2] or 0))
                 for r in s.execute(
                     select(
                         D.c.stage_id,
                         func.count(),
                         type_coerce(func.sum(D.c.amount), MONEY_SUM),
-                        type_coerce(func.sum(D.c.amount * ST.c.probability), MONEY_SUM),
                     )
-                    .select_from(D.join(ST, ST.c.id == D.c.stage_id))
                     .where(*self._deal_conds(ctx), self._is_open(ctx), *self._board_conds(q))
                     .group_by(D.c.stage_id)
                 )
@@ -1166,22 +1173,22 @@ class MetricsService:
             tuple(
                 StageTotals(
                     st.id,
-                    int(rows[st.id][0]) if st.id in rows else 0,
-                    _money(rows[st.id][1]) if st.id in rows else ZERO,
-                    _weighted(rows[st.id][2]) if st.id in rows else ZERO,
+                    rows.get(st.id, (0, ZERO))[0],
+                    _money(rows.get(st.id, (0, ZERO))[1]),
+                    _weighted(rows.get(st.id, (0, ZERO))[1] * st.probability),
                 )
                 for st in ctx.open_stages
             )
         )
 
     def board_cards(self, f: MetricsFilter, q: BoardQuery | None = None) -> list[DealCard]:
-        """Every open deal in the filter as a board card, by one query (newest stage entry
-        last within a stage)."""
+        """Every open deal in the filter as a board card, by one query (oldest stage entry
+        first within a stage). With ``q.deal_ids`` only those deals are read, cheaply."""
         with self.db.read() as s:
             ctx = resolve(s, f)
-            rot = self._rotting_select(ctx).subquery("rot")
-            last = self._last_done(ctx)
-            nxt = self._next_due()
+            ids = q.deal_ids if q is not None else None
+            rot = self._rotting_select(ctx, self._board_conds(q), ids).subquery("rot")
+            nxt = self._next_due(ids)
             now = literal(ctx.now, m.Deal.created_at.type)
             rows = s.execute(
                 select(
@@ -1198,7 +1205,7 @@ class MetricsService:
                     D.c.source_id,
                     D.c.version,
                     rot.c.days_in_stage,
-                    case((last.c.last_at.is_(None), None), else_=days_between(last.c.last_at, now)),
+                    case((rot.c.last_at.is_(None), None), else_=days_between(rot.c.last_at, now)),
                     nxt.c.next_due,
                     rot.c.rotting,
                 )
@@ -1206,10 +1213,8 @@ class MetricsService:
                     rot.join(D, D.c.id == rot.c.id)
                     .join(U, U.c.id == D.c.owner_id)
                     .outerjoin(C, C.c.id == D.c.customer_id)
-                    .outerjoin(last, last.c.deal_id == D.c.id)
                     .outerjoin(nxt, nxt.c.deal_id == D.c.id)
                 )
-                .where(*self._board_conds(q))
                 .order_by(D.c.stage_id, D.c.stage_entered_at, D.c.id)
             ).all()
         cards = []
@@ -1239,13 +1244,13 @@ class MetricsService:
         return cards
 
     @staticmethod
-    def _next_due() -> Any:
-        return (
-            select(A.c.deal_id.label("deal_id"), func.min(A.c.due_at).label("next_due"))
-            .where(A.c.deal_id.is_not(None), A.c.done_at.is_(None), A.c.due_at.is_not(None))
-            .group_by(A.c.deal_id)
-            .subquery("next_due")
+    def _next_due(deal_ids: frozenset[int] | None = None) -> Any:
+        stmt = select(A.c.deal_id.label("deal_id"), func.min(A.c.due_at).label("next_due")).where(
+            A.c.deal_id.is_not(None), A.c.done_at.is_(None), A.c.due_at.is_not(None)
         )
+        if deal_ids is not None:
+            stmt = stmt.where(A.c.deal_id.in_(sorted(deal_ids) or [-1]))
+        return stmt.group_by(A.c.deal_id).subquery("next_due")
 
     def deal_badges(self, f: MetricsFilter) -> dict[int, DealBadges]:
         """Per open deal in the filter: days in stage, days since its last done activity, its

@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
 
     # --- first run ----------------------------------------------------------------------------
     def is_empty(self) -> bool:
-        return self.board.model.rowCount() == 0 and not deals.has_deals(self.db)
+        return self.board.model.live_count() == 0 and not deals.has_deals(self.db)
 
     def _on_nav_row_changed(self, row: int) -> None:
         if row == 0 and self.is_empty():

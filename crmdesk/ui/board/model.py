@@ -47,28 +47,44 @@ def decode_ids(data: QMimeData) -> list[int]:
 class PipelineModel(QAbstractListModel):
     """Every card on the board, in one flat list (no widget per card).
 
-    Rows are kept in board order: by stage, then by when the deal entered it; a
-    card that changes stage moves to the end. Signals: the standard model signals.
+    A change never shifts rows: a changed card is replaced where it is, and a card
+    that left the board (won, lost, deleted, filtered out) stays as a hidden row until
+    the next full load. Each card carries an order key; a card that changes stage gets
+    a new, highest key, so its column shows it last (it entered that stage last).
+    Signals: the standard model signals.
     """
 
     def __init__(self, parent: object | None = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
         self._cards: list[DealCard] = []
         self._rows: dict[int, int] = {}
+        self._order: list[int] = []
+        self._gone: set[int] = set()
+        self._next_order = 0
 
     # --- reading ----------------------------------------------------------------------
     @property
     def cards(self) -> Sequence[DealCard]:
-        return self._cards
+        """The cards on the board (not those that left it since the last load)."""
+        return [c for c in self._cards if c.id not in self._gone]
 
     def card(self, row: int) -> DealCard:
         return self._cards[row]
 
+    def is_live(self, row: int) -> bool:
+        return self._cards[row].id not in self._gone
+
+    def order_key(self, row: int) -> int:
+        return self._order[row]
+
+    def live_count(self) -> int:
+        return len(self._cards) - len(self._gone)
+
     def row_of(self, deal_id: int) -> int | None:
-        return self._rows.get(deal_id)
+        return None if deal_id in self._gone else self._rows.get(deal_id)
 
     def card_by_id(self, deal_id: int) -> DealCard | None:
-        row = self._rows.get(deal_id)
+        row = self.row_of(deal_id)
         return None if row is None else self._cards[row]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
@@ -115,45 +131,43 @@ class PipelineModel(QAbstractListModel):
         self.beginResetModel()
         self._cards = list(cards)
         self._rows = {c.id: r for r, c in enumerate(self._cards)}
+        self._order = list(range(len(self._cards)))
+        self._next_order = len(self._cards)
+        self._gone = set()
         self.endResetModel()
 
     def apply(self, cards: Iterable[DealCard], gone: Iterable[int] = ()) -> None:
-        """Redraw only what changed: replace or add these cards, remove the ``gone`` ids.
-
-        A card whose stage changed moves to the end of the list (it entered its
-        stage last).
-        """
-        for deal_id in sorted(set(gone), key=lambda i: -(self._rows.get(i) or -1)):
-            self._remove(deal_id)
+        """Redraw only what changed: replace or add these cards; the ``gone`` ids left the
+        board. Costs O(1) per card, whatever the board's size."""
+        for deal_id in gone:
+            row = self._rows.get(deal_id)
+            if row is not None and deal_id not in self._gone:
+                self._gone.add(deal_id)
+                self._changed(row)
         for card in cards:
             row = self._rows.get(card.id)
             if row is None:
-                self._append(card)
-            elif self._cards[row].stage_id != card.stage_id:
-                self._remove(card.id)
-                self._append(card)
-            else:
-                self._cards[row] = card
-                idx = self.index(row)
-                self.dataChanged.emit(idx, idx)
+                row = len(self._cards)
+                self.beginInsertRows(QModelIndex(), row, row)
+                self._cards.append(card)
+                self._rows[card.id] = row
+                self._order.append(self._take_order())
+                self.endInsertRows()
+                continue
+            returning = card.id in self._gone
+            self._gone.discard(card.id)
+            if returning or self._cards[row].stage_id != card.stage_id:
+                self._order[row] = self._take_order()
+            self._cards[row] = card
+            self._changed(row)
 
-    def _append(self, card: DealCard) -> None:
-        row = len(self._cards)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._cards.append(card)
-        self._rows[card.id] = row
-        self.endInsertRows()
+    def _take_order(self) -> int:
+        self._next_order += 1
+        return self._next_order
 
-    def _remove(self, deal_id: int) -> None:
-        row = self._rows.get(deal_id)
-        if row is None:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._cards[row]
-        del self._rows[deal_id]
-        for c in self._cards[row:]:
-            self._rows[c.id] -= 1
-        self.endRemoveRows()
+    def _changed(self, row: int) -> None:
+        idx = self.index(row)
+        self.dataChanged.emit(idx, idx)
 
 
 class StageProxy(QAbstractProxyModel):
@@ -177,7 +191,8 @@ class StageProxy(QAbstractProxyModel):
         super().__init__(parent)  # type: ignore[arg-type]
         self.stage_id = stage_id
         self._query = query
-        self._rows: list[int] = []  # source rows, ascending
+        self._rows: list[int] = []  # source rows, in the model's order keys
+        self._keys: list[int] = []
         self._pos: dict[int, int] = {}
 
     # --- mapping ----------------------------------------------------------------------
@@ -200,9 +215,22 @@ class StageProxy(QAbstractProxyModel):
 
     def _rebuild(self) -> None:
         query = self._query()
-        cards = self._source().cards if self.sourceModel() is not None else []
-        self._rows = [r for r, c in enumerate(cards) if self._accepts(c, query)]
-        self._pos = {r: i for i, r in enumerate(self._rows)}
+        src = self._source() if self.sourceModel() is not None else None
+        rows: list[int] = []
+        if src is not None:
+            rows = [
+                r
+                for r in range(src.rowCount())
+                if src.is_live(r) and self._accepts(src.card(r), query)
+            ]
+            rows.sort(key=src.order_key)
+        self._set_rows(rows)
+
+    def _set_rows(self, rows: list[int]) -> None:
+        src = self._source()
+        self._rows = rows
+        self._keys = [src.order_key(r) for r in rows] if rows else []
+        self._pos = {r: i for i, r in enumerate(rows)}
 
     def refilter(self) -> None:
         self.beginResetModel()
@@ -285,57 +313,61 @@ class StageProxy(QAbstractProxyModel):
         return False
 
     # --- following the source -------------------------------------------------------------
+    def _insert(self, src_row: int) -> None:
+        key = self._source().order_key(src_row)
+        at = bisect.bisect_right(self._keys, key)
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._rows.insert(at, src_row)
+        self._keys.insert(at, key)
+        self._pos = {x: i for i, x in enumerate(self._rows)}
+        self.endInsertRows()
+
+    def _remove_at(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        del self._keys[row]
+        self._pos = {x: i for i, x in enumerate(self._rows)}
+        self.endRemoveRows()
+
     def _on_source_rows_about_to_be_removed(
         self, parent: QModelIndex, first: int, last: int
     ) -> None:
         for src in range(last, first - 1, -1):
             row = self._pos.get(src)
-            if row is None:
-                continue
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            self._pos = {r: i for i, r in enumerate(self._rows)}
-            self.endRemoveRows()
+            if row is not None:
+                self._remove_at(row)
 
     def _on_source_rows_removed(self, parent: QModelIndex, first: int, last: int) -> None:
         n = last - first + 1
-        self._rows = [r - n if r > last else r for r in self._rows]
-        self._pos = {r: i for i, r in enumerate(self._rows)}
+        self._set_rows([r - n if r > last else r for r in self._rows])
 
     def _on_source_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         n = last - first + 1
         if any(r >= first for r in self._rows):
-            self._rows = [r + n if r >= first else r for r in self._rows]
-            self._pos = {r: i for i, r in enumerate(self._rows)}
+            self._set_rows([r + n if r >= first else r for r in self._rows])
         query = self._query()
         src = self._source()
         for r in range(first, last + 1):
-            if self._accepts(src.card(r), query):
-                at = bisect.bisect_left(self._rows, r)
-                self.beginInsertRows(QModelIndex(), at, at)
-                self._rows.insert(at, r)
-                self._pos = {x: i for i, x in enumerate(self._rows)}
-                self.endInsertRows()
+            if src.is_live(r) and self._accepts(src.card(r), query):
+                self._insert(r)
 
     def _on_source_data_changed(
-        self, top: QModelIndex, bottom: QModelIndex, roles: list[int] = ()
+        self,
+        top: QModelIndex,
+        bottom: QModelIndex,
+        roles: Sequence[int] = (),
     ) -> None:
         query = self._query()
         src = self._source()
         for r in range(top.row(), bottom.row() + 1):
-            now = self._accepts(src.card(r), query)
+            now = src.is_live(r) and self._accepts(src.card(r), query)
             row = self._pos.get(r)
-            if row is not None and now:
+            if row is not None and now and self._keys[row] == src.order_key(r):
                 idx = self.createIndex(row, 0)
                 self.dataChanged.emit(idx, idx)
             elif row is not None:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self._pos = {x: i for i, x in enumerate(self._rows)}
-                self.endRemoveRows()
+                self._remove_at(row)
+                if now:
+                    self._insert(r)
             elif now:
-                at = bisect.bisect_left(self._rows, r)
-                self.beginInsertRows(QModelIndex(), at, at)
-                self._rows.insert(at, r)
-                self._pos = {x: i for i, x in enumerate(self._rows)}
-                self.endInsertRows()
+                self._insert(r)

@@ -51,7 +51,16 @@ def cards(demo_db: Database) -> list[DealCard]:
 
 
 def _expected(model: PipelineModel, stage_id: int, query: BoardQuery) -> list[int]:
-    return [c.id for c in model.cards if c.stage_id == stage_id and query.matches(c)]
+    """The column's cards, worked out plainly: live, in the stage, matching the search, in
+    the order they entered the stage."""
+    rows = [
+        r
+        for r in range(model.rowCount())
+        if model.is_live(r)
+        and model.card(r).stage_id == stage_id
+        and query.matches(model.card(r))
+    ]
+    return [model.card(r).id for r in sorted(rows, key=model.order_key)]
 
 
 def _proxy_ids(proxy: StageProxy) -> list[int]:
@@ -69,13 +78,17 @@ def test_pipeline_model_passes_the_model_tester(
 
     first, second, third = cards[0], cards[1], cards[-1]
     other_stage = next(c.stage_id for c in cards if c.stage_id != first.stage_id)
-    model.apply([replace(first, stage_id=other_stage)])  # moved: goes to the end
-    assert model.card(model.rowCount() - 1).id == first.id
+    model.apply([replace(first, stage_id=other_stage)])  # moved: last in its new column
+    moved_row = model.row_of(first.id)
+    assert model.card(moved_row).stage_id == other_stage
+    assert model.order_key(moved_row) == max(model.order_key(r) for r in range(model.rowCount()))
     model.apply([replace(second, title="Renamed")])  # changed in place
     assert model.card_by_id(second.id).title == "Renamed"
     model.apply([], gone=[third.id])  # left the board
-    assert model.row_of(third.id) is None
+    assert model.row_of(third.id) is None and model.card_by_id(third.id) is None
+    assert third.id not in [c.id for c in model.cards]
     model.apply([third])  # came back
+    assert model.card_by_id(third.id) == third
     model.set_cards(cards[:5])
 
     assert [model.index(r).data(ID_ROLE) for r in range(model.rowCount())] == [

@@ -416,15 +416,7 @@ class DealDialog(QDialog):
                     and not (k == "notes" and not v and not current.notes)
                 }
                 if changes:
-                    outcome = deals.update_deal(
-                        self.db,
-                        current.id,
-                        by=self.user.id,
-                        expected_version=current.version,
-                        changes=changes,
-                    )
-                    self.ops.bus.publish(outcome.changes)
-                    self.deal = outcome.value
+                    self.deal = self.ops.edit_deal(current, changes)
                 target = self.stage_combo.currentData()
                 if target != self.deal.stage_id:
                     moved = self.ops.move_cards([self.deal], target, self.pipeline)

@@ -7,14 +7,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from crmdesk.db.engine import Database
-from crmdesk.domain import Change, Changes, CrmError, Outcome, PipelineInfo, StageKind, UserInfo
+from crmdesk.domain import (
+    Change,
+    Changes,
+    Conflict,
+    CrmError,
+    DealInfo,
+    Outcome,
+    PipelineInfo,
+    StageKind,
+    UserInfo,
+)
 from crmdesk.domain.reports import DealCard
 from crmdesk.services import deals, lists
 from crmdesk.ui.bridge import ChangeBus
@@ -160,6 +170,27 @@ class Operations(QObject):
             self.undo_stack.push(MoveDealsCommand(self, done, label))
         return len(done)
 
+    # --- editing deals --------------------------------------------------------------------------
+    def edit_deal(self, deal: DealInfo, changes: dict[str, Any]) -> DealInfo:
+        """Save field changes of a deal as one undoable step. Raises the service's coded
+        errors (the deal dialog shows them next to the fields)."""
+        before = {key: getattr(deal, key) for key in changes}
+        outcome = deals.update_deal(
+            self.db, deal.id, by=self.user.id, expected_version=deal.version, changes=changes
+        )
+        self.bus.publish(outcome.changes)
+        self.undo_stack.push(
+            EditDealCommand(
+                self,
+                deal.id,
+                before,
+                dict(changes),
+                self.tr("Edit {title}").format(title=outcome.value.title),
+                version=outcome.value.version,
+            )
+        )
+        return outcome.value
+
 
 class _Many(CrmError):
     def __init__(self, messages: list[str]) -> None:
@@ -221,3 +252,62 @@ class MoveDealsCommand(QUndoCommand):
         if errors:
             self.setObsolete(True)
             self.ops.refused(_Many(errors), title=self.ops.tr("Could not undo"))
+
+
+class EditDealCommand(QUndoCommand):
+    """Undo a deal edit by writing the old values back (against the current version, so
+    a later change by someone else is not silently lost: a conflict is reported)."""
+
+    def __init__(
+        self,
+        ops: Operations,
+        deal_id: int,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        label: str,
+        *,
+        version: int,
+    ) -> None:
+        super().__init__(label)
+        self.ops = ops
+        self.deal_id = deal_id
+        self.before = before
+        self.after = after
+        self._applied = True
+        self._version = version  # the deal as this command left it
+
+    def _write(self, values: dict[str, Any]) -> None:
+        try:
+            current = deals.get_deal(self.ops.db, self.deal_id)
+            if current.version != self._version:
+                raise Conflict(
+                    "deal",
+                    self.deal_id,
+                    expected_version=self._version,
+                    current_version=current.version,
+                    changed_by=None,
+                    changed_at=current.updated_at,
+                )
+            outcome = deals.update_deal(
+                self.ops.db,
+                self.deal_id,
+                by=self.ops.user.id,
+                expected_version=current.version,
+                changes=values,
+            )
+        except CrmError as exc:
+            self.setObsolete(True)
+            self.ops.refused(exc, title=self.ops.tr("Could not undo"))
+            return
+        self._version = outcome.value.version
+        self.ops.bus.publish(outcome.changes)
+
+    def undo(self) -> None:
+        self._write(self.before)
+        self._applied = False
+
+    def redo(self) -> None:
+        if self._applied:
+            return
+        self._write(self.after)
+        self._applied = True

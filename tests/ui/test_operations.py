@@ -195,3 +195,42 @@ def test_after_a_conflict_the_board_shows_the_other_users_change(
 
     assert view.model.card_by_id(card.id).version == theirs.version
     assert card.id in column_ids(c) and card.id not in column_ids(a)
+
+
+# --- undo of edits ----------------------------------------------------------------------------
+def test_an_edit_is_undone_and_redone(window: MainWindow, demo_db: Database) -> None:
+    card = window.board.view.columns[0].proxy.cards()[0]
+    deal = deals.get_deal(demo_db, card.id)
+
+    edited = window.ops.edit_deal(deal, {"title": "Renamed deal", "amount": Decimal("1234.50")})
+    assert (edited.title, edited.amount) == ("Renamed deal", Decimal("1234.50"))
+    assert window.board.model.card_by_id(card.id).title == "Renamed deal"  # board redrawn
+
+    window.actions.undo.trigger()
+    back = deals.get_deal(demo_db, card.id)
+    assert (back.title, back.amount) == (deal.title, deal.amount)
+    assert back.version == deal.version + 2  # the undo is a new write, not a rollback
+    assert window.board.model.card_by_id(card.id).title == deal.title
+
+    window.actions.redo.trigger()
+    again = deals.get_deal(demo_db, card.id)
+    assert (again.title, again.amount) == ("Renamed deal", Decimal("1234.50"))
+
+
+def test_undoing_an_edit_after_someone_else_changed_the_deal_is_refused(
+    window: MainWindow, demo_db: Database, qtbot: QtBot
+) -> None:
+    card = window.board.view.columns[0].proxy.cards()[0]
+    deal = window.ops.edit_deal(deals.get_deal(demo_db, card.id), {"title": "Mine"})
+    other = users.list_users(demo_db)[0]
+    deals.update_deal(
+        demo_db,
+        deal.id,
+        by=other.id if other.role != "rep" else window.user.id,
+        expected_version=deal.version,
+        changes={"notes": "their note"},
+    )
+    with qtbot.waitSignal(window.ops.failed, timeout=2000):
+        window.actions.undo.trigger()
+    now = deals.get_deal(demo_db, deal.id)
+    assert now.title == "Mine" and now.notes == "their note"

@@ -56,9 +56,7 @@ def _expected(model: PipelineModel, stage_id: int, query: BoardQuery) -> list[in
     rows = [
         r
         for r in range(model.rowCount())
-        if model.is_live(r)
-        and model.card(r).stage_id == stage_id
-        and query.matches(model.card(r))
+        if model.is_live(r) and model.card(r).stage_id == stage_id and query.matches(model.card(r))
     ]
     return [model.card(r).id for r in sorted(rows, key=model.order_key)]
 

@@ -237,6 +237,8 @@ class StageTransition(Base):
     __table_args__ = (
         Index("ix_stage_transitions_deal_at", "deal_id", "at", "id"),
         Index("ix_stage_transitions_to_stage_at", "to_stage_id", "at"),
+        # Covers the metrics' fold of each deal's history (reached stages, visits).
+        Index("ix_stage_transitions_deal_history", "deal_id", "at", "id", "to_stage_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,6 +257,8 @@ class Activity(Base):
         CheckConstraint("deal_id IS NOT NULL OR customer_id IS NOT NULL", name="subject_of"),
         Index("ix_activities_owner_due", "owner_id", "done_at", "due_at"),
         Index("ix_activities_deal_done", "deal_id", "done_at"),
+        # Covers the first response (first done call, meeting or e-mail) of each deal.
+        Index("ix_activities_deal_kind_done", "deal_id", "kind", "done_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -184,6 +184,37 @@ class MetricsService:
         }
 
     @staticmethod
+    def _stats(
+        session: Session, inner: Select[Any], keys: Sequence[str] = ()
+    ) -> dict[tuple[Any, ...], tuple[int, float | None, float | None]]:
+        """Count, mean and median of column ``v`` per the ``keys`` columns, in one pass."""
+        sub = inner.subquery("vals")
+        parts = [sub.c[k] for k in keys]
+        ranked = select(
+            *parts,
+            sub.c.v,
+            func.row_number().over(partition_by=parts or None, order_by=sub.c.v).label("rn"),
+            func.count().over(partition_by=parts or None).label("cnt"),
+        ).subquery("ranked")
+        rparts = [ranked.c[k] for k in keys]
+        middle = or_(ranked.c.rn == (ranked.c.cnt + 1) // 2, ranked.c.rn == (ranked.c.cnt + 2) // 2)
+        stmt = select(
+            *rparts,
+            func.count(),
+            func.avg(ranked.c.v),
+            func.avg(case((middle, ranked.c.v), else_=None)),
+        ).group_by(*rparts)
+        return {
+            tuple(row[: len(keys)]): (
+                int(row[len(keys)]),
+                float(row[-2]) if row[-2] is not None else None,
+                float(row[-1]) if row[-1] is not None else None,
+            )
+            for row in session.execute(stmt)
+            if row[len(keys)]
+        }
+
+    @staticmethod
     def _user_names(session: Session) -> dict[int, str]:
         return dict(session.execute(select(U.c.id, U.c.name)).all())
 
@@ -422,19 +453,11 @@ class MetricsService:
                 ).all()
             )
             visits = self._visits(ctx, cohort)
-            stats = {
-                row[0]: (int(row[1]), float(row[2]) if row[2] is not None else None)
-                for row in s.execute(
-                    select(visits.c.stage_id, func.count(), func.avg(visits.c.v)).group_by(
-                        visits.c.stage_id
-                    )
-                )
-            }
-            medians = self._medians(s, select(visits.c.stage_id, visits.c.v), keys=("stage_id",))
+            stats = self._stats(s, select(visits.c.stage_id, visits.c.v), keys=("stage_id",))
             rows = []
             for i, st in enumerate(ctx.open_stages):
                 advanced = reached[i + 1] if i + 1 < n else won
-                count, avg = stats.get(st.id, (0, None))
+                count, avg, median = stats.get((st.id,), (0, None, None))
                 rows.append(
                     StageEfficiencyRow(
                         stage_id=st.id,
@@ -446,7 +469,7 @@ class MetricsService:
                         lost_here=int(lost_here.get(st.id, 0)),
                         open_here=int(open_here.get(st.id, 0)),
                         avg_days=avg,
-                        median_days=medians.get((st.id,)),
+                        median_days=median,
                         visits=count,
                     )
                 )
@@ -505,30 +528,40 @@ class MetricsService:
         with self.db.read() as s:
             ctx = resolve(s, f)
             fw = self._first_wins(ctx)
-            lo, hi = self._bounds(s, fw.c.closed_at, ctx)
+            lo, hi = self._bounds(ctx)
             day = local_day_number(fw.c.closed_at, ctx.tz, lo, hi)
             by_day = s.execute(
-                select(C.c.source_id, day, func.count())
+                select(
+                    C.c.source_id, day, func.count(), type_coerce(func.sum(fw.c.amount), MONEY_SUM)
+                )
                 .select_from(fw.join(C, C.c.id == fw.c.customer_id))
                 .group_by(C.c.source_id, day)
             ).all()
-            first_amounts = dict(
-                s.execute(
-                    select(C.c.source_id, type_coerce(func.sum(fw.c.amount), MONEY_SUM))
-                    .select_from(fw.join(C, C.c.id == fw.c.customer_id))
-                    .group_by(C.c.source_id)
-                ).all()
+            first_amounts: dict[Any, Decimal] = defaultdict(Decimal)
+            for source_id, _day, _n, amount in by_day:
+                first_amounts[source_id] += Decimal(amount or 0)
+            # Σ won amount in the period per customer first (small), then per source of the
+            # new customers; joining every deal to the first wins directly is quadratic.
+            won_per_customer = (
+                select(D.c.customer_id.label("customer_id"), func.sum(D.c.amount).label("total"))
+                .where(
+                    *self._deal_conds(ctx),
+                    self._is_won(ctx),
+                    D.c.customer_id.is_not(None),
+                    *_in_period(D.c.closed_at, ctx),
+                )
+                .group_by(D.c.customer_id)
+                .subquery("won_per_customer")
             )
             won_amounts = dict(
                 s.execute(
-                    select(C.c.source_id, type_coerce(func.sum(D.c.amount), MONEY_SUM))
-                    .select_from(
-                        D.join(fw, fw.c.customer_id == D.c.customer_id).join(
-                            C, C.c.id == D.c.customer_id
-                        )
+                    select(
+                        C.c.source_id, type_coerce(func.sum(won_per_customer.c.total), MONEY_SUM)
                     )
-                    .where(
-                        *self._deal_conds(ctx), self._is_won(ctx), *_in_period(D.c.closed_at, ctx)
+                    .select_from(
+                        fw.join(
+                            won_per_customer, won_per_customer.c.customer_id == fw.c.customer_id
+                        ).join(C, C.c.id == fw.c.customer_id)
                     )
                     .group_by(C.c.source_id)
                 ).all()
@@ -545,7 +578,7 @@ class MetricsService:
             }
             source_names = dict(s.execute(select(SRC.c.id, SRC.c.name)).all())
         months: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for source_id, day_no, count in by_day:
+        for source_id, day_no, count, _amount in by_day:
             key = day_from_number(int(day_no)).strftime("%Y-%m")
             months[source_id][key] += int(count)
         sources = set(months) | set(leads) | set(first_amounts)
@@ -586,16 +619,13 @@ class MetricsService:
         )
         return NewCustomersReport(ctx.period, tuple(rows), total)
 
-    def _bounds(self, s: Session, col: Any, ctx: Ctx) -> tuple[datetime, datetime]:
-        """The instants a local-day computation must cover: the period, or the data's span."""
-        if ctx.start is not None and ctx.end is not None:
-            return ctx.start, ctx.end
-        lo_hi = s.execute(select(func.min(col), func.max(col))).one()
-        lo = ctx.start or lo_hi[0] or ctx.now
-        hi = ctx.end or lo_hi[1] or ctx.now
-        lo = lo if isinstance(lo, datetime) else ctx.now
-        hi = hi if isinstance(hi, datetime) else ctx.now
-        return _aware(lo), max(_aware(hi), ctx.now)
+    @staticmethod
+    def _bounds(ctx: Ctx) -> tuple[datetime, datetime]:
+        """The instants a local-day computation must cover: the period, or (without one)
+        every plausible date; only the zone's offset changes inside matter."""
+        lo = ctx.start or datetime(1990, 1, 1, tzinfo=UTC)
+        hi = ctx.end or ctx.now + timedelta(days=366)
+        return lo, max(hi, ctx.now)
 
     # --- forecast -----------------------------------------------------------------------------
     def forecast(self, f: MetricsFilter, *, months: int = 6) -> ForecastReport:
@@ -1046,7 +1076,7 @@ class MetricsService:
             conds = [A.c.done_at.is_not(None), *_in_period(A.c.done_at, ctx)]
             if ctx.owner_ids is not None:
                 conds.append(A.c.owner_id.in_(ctx.owner_ids))
-            lo, hi = self._bounds(s, A.c.done_at, ctx)
+            lo, hi = self._bounds(ctx)
             day = local_day_number(A.c.done_at, ctx.tz, lo, hi).label("day")
             counts = s.execute(
                 select(A.c.owner_id, day, A.c.kind, func.count())

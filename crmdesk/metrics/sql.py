@@ -38,6 +38,28 @@ def _epoch_pg(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     return f"CAST(EXTRACT(EPOCH FROM {compiler.process(arg, **kw)}) AS DOUBLE PRECISION)"
 
 
+class epoch_millis(FunctionElement[int]):
+    """Whole milliseconds since 1970-01-01 UTC of a naive-UTC timestamp column: cheap on
+    SQLite (julianday, rounded back to the millisecond it holds exactly)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "epoch_millis"
+
+
+@compiles(epoch_millis, "sqlite")
+def _millis_sqlite(element: epoch_millis, compiler: Any, **kw: Any) -> str:
+    (arg,) = list(element.clauses)
+    jd = f"julianday({compiler.process(arg, **kw)})"
+    return f"CAST(round(({jd} - 2440587.5) * 86400000.0) AS INTEGER)"
+
+
+@compiles(epoch_millis, "postgresql")
+def _millis_pg(element: epoch_millis, compiler: Any, **kw: Any) -> str:
+    (arg,) = list(element.clauses)
+    return f"CAST(floor(EXTRACT(EPOCH FROM {compiler.process(arg, **kw)}) * 1000) AS BIGINT)"
+
+
 class days_between(FunctionElement[float]):
     """(b − a) in fractional days, for two naive-UTC timestamp expressions."""
 
@@ -115,5 +137,5 @@ def local_day_number(
             *[(col < until, literal(sec)) for until, sec in pieces[:-1]],
             else_=literal(pieces[-1][1]),
         )
-    local_seconds = epoch_seconds(col) + offset
-    return cast(func.floor(local_seconds / 86400.0), Integer)
+    local_ms = epoch_millis(col) + offset * 1000
+    return cast(func.floor(local_ms / 86400000.0), Integer)

@@ -68,11 +68,16 @@ def _prepare(args: argparse.Namespace) -> tuple[Path, bool, float | None, Any]:
     else:
         path = args.db
         if path.exists():
-            db = open_database(path, create=False, upgrade_schema=False).db
+            opened = open_database(path, create=False)  # an older schema is upgraded
+            if opened.upgraded_from:
+                print(
+                    f"upgraded {path} from schema {opened.upgraded_from} (backup: {opened.backup})",
+                    file=sys.stderr,
+                )
             try:
-                have = _count_deals(db)
+                have = _count_deals(opened.db)
             finally:
-                db.dispose()
+                opened.db.dispose()
             if have != args.deals:
                 sys.exit(f"{path} holds {have:,} deals, not {args.deals:,}; give another --db")
             return path, True, None, None

@@ -184,6 +184,40 @@ class MetricsService:
         }
 
     @staticmethod
+    def _medians_with_total(
+        session: Session, inner: Select[Any], *, key: str
+    ) -> tuple[dict[tuple[Any, ...], float], float | None]:
+        """Medians of ``v`` per ``key`` and over all rows, from one materialized pass."""
+        vals = inner.cte("vals").prefix_with("MATERIALIZED")
+
+        def ranked(partition: Any, label: Any) -> Any:
+            return select(
+                label.label("k"),
+                vals.c.v,
+                func.row_number().over(partition_by=partition, order_by=vals.c.v).label("rn"),
+                func.count().over(partition_by=partition).label("cnt"),
+            )
+
+        both = union_all(
+            ranked(vals.c[key], vals.c[key]),
+            ranked(None, literal(None, Integer)),
+        ).subquery("ranked")
+        middle = or_(both.c.rn == (both.c.cnt + 1) // 2, both.c.rn == (both.c.cnt + 2) // 2)
+        per: dict[tuple[Any, ...], float] = {}
+        total: float | None = None
+        stmt = select(both.c.k, (both.c.k.is_(None)).label("is_total"), func.avg(both.c.v))
+        for k, is_total, value in session.execute(
+            stmt.where(middle).group_by(both.c.k, both.c.k.is_(None))
+        ):
+            if value is None:
+                continue
+            if is_total:
+                total = float(value)
+            else:
+                per[(k,)] = float(value)
+        return per, total
+
+    @staticmethod
     def _stats(
         session: Session, inner: Select[Any], keys: Sequence[str] = ()
     ) -> dict[tuple[Any, ...], tuple[int, float | None, float | None]]:
@@ -961,8 +995,7 @@ class MetricsService:
                 .select_from(D.join(fr, fr.c.deal_id == D.c.id))
                 .where(*cohort)
             )
-            resp = self._medians(s, resp_inner, keys=("owner_id",))
-            resp_team = self._medians(s, select(resp_inner.subquery().c.v)).get(())
+            resp, resp_team = self._medians_with_total(s, resp_inner, key="owner_id")
             act_conds = [
                 A.c.done_at.is_not(None),
                 A.c.kind != "note",

@@ -340,11 +340,12 @@ class MetricsService:
             cohort = [*conds, *_in_period(D.c.created_at, ctx)]
             reach = self._reach(ctx, cohort)
             fr, hours = self._response_hours(ctx, cohort)
-            created = s.execute(
+            # One materialized pass over the cohort serves the counts and the median.
+            facts = (
                 select(
-                    func.count(),
-                    func.sum(case((reach.c.reach >= ctx.qualified_index, 1), else_=0)),
-                    func.sum(case((fr.c.first_at.is_(None), 1), else_=0)),
+                    reach.c.reach,
+                    fr.c.first_at,
+                    case((fr.c.first_at.is_(None), None), else_=hours).label("v"),
                 )
                 .select_from(
                     D.outerjoin(reach, reach.c.deal_id == D.c.id).outerjoin(
@@ -352,14 +353,38 @@ class MetricsService:
                     )
                 )
                 .where(*cohort)
+                .cte("cohort_facts")
+                .prefix_with("MATERIALIZED")
+            )
+            ranked = (
+                select(
+                    facts.c.v,
+                    func.row_number().over(order_by=facts.c.v).label("rn"),
+                    func.count().over().label("cnt"),
+                )
+                .where(facts.c.v.is_not(None))
+                .subquery("ranked_response")
+            )
+            median = (
+                select(func.avg(ranked.c.v))
+                .where(
+                    or_(
+                        ranked.c.rn == (ranked.c.cnt + 1) // 2,
+                        ranked.c.rn == (ranked.c.cnt + 2) // 2,
+                    )
+                )
+                .scalar_subquery()
+            )
+            created = s.execute(
+                select(
+                    func.count(),
+                    func.sum(case((facts.c.reach >= ctx.qualified_index, 1), else_=0)),
+                    func.sum(case((facts.c.first_at.is_(None), 1), else_=0)),
+                    median,
+                ).select_from(facts)
             ).one()
             n_created = int(created[0] or 0)
-            response_median = self._medians(
-                s,
-                select(hours.label("v"))
-                .select_from(D.join(fr, fr.c.deal_id == D.c.id))
-                .where(*cohort),
-            ).get(())
+            response_median = float(created[3]) if created[3] is not None else None
 
             pipe = s.execute(
                 select(

@@ -36,6 +36,8 @@ format: $(STAMP)
 ## Benchmarks print JSON; see benchmarks/README.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_services.py --deals 100000
+	$(BIN)/python benchmarks/bench_metrics.py --deals 100000
+	$(BIN)/python benchmarks/bench_board.py --deals 100000
 
 ## The screenshots in docs/screenshots (Chinese needs a CJK font installed).
 screenshots: $(STAMP)

@@ -1,7 +1,7 @@
 """The ``crmdesk`` command: the GUI by default, and subcommands for the shell.
 
-``crmdesk`` opens the main window; ``crmdesk migrate``, ``db-info`` and ``demo``
-work without a screen. A failure prints one line to stderr and exits non-zero:
+``crmdesk`` opens the main window; ``crmdesk migrate``, ``db-info``, ``demo`` and
+``report`` work without a screen. A failure prints one line to stderr and exits non-zero:
 1 for an unexpected error, 2 for bad input or an unusable database.
 """
 

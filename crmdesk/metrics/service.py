@@ -480,23 +480,35 @@ class MetricsService:
             .subquery("first_wins")
         )
 
+    def _reached_counts(
+        self, s: Session, ctx: Ctx, cohort: Sequence[ColumnElement[bool]]
+    ) -> dict[int, tuple[int, list[int], int]]:
+        """Per owner over the cohort: deals created, reached count per open stage, won now.
+        The stage report sums it; the funnel shows it per person."""
+        n = len(ctx.open_stages)
+        reach = self._reach(ctx, cohort)
+        rows = s.execute(
+            select(
+                D.c.owner_id,
+                func.count(),
+                *[func.sum(case((reach.c.reach >= i, 1), else_=0)) for i in range(n)],
+                func.sum(case((self._is_won(ctx), 1), else_=0)),
+            )
+            .select_from(D.join(reach, reach.c.deal_id == D.c.id))
+            .where(*cohort)
+            .group_by(D.c.owner_id)
+        ).all()
+        return {
+            r[0]: (int(r[1]), [int(x or 0) for x in r[2 : 2 + n]], int(r[2 + n] or 0)) for r in rows
+        }
+
     # --- stage efficiency ----------------------------------------------------------------
     def stage_efficiency(self, f: MetricsFilter) -> StageEfficiencyReport:
         with self.db.read() as s:
             ctx = resolve(s, f)
             cohort = [*self._deal_conds(ctx), *_in_period(D.c.created_at, ctx)]
             n = len(ctx.open_stages)
-            reach = self._reach(ctx, cohort)
-            counts = s.execute(
-                select(
-                    *[func.sum(case((reach.c.reach >= i, 1), else_=0)) for i in range(n)],
-                    func.sum(case((self._is_won(ctx), 1), else_=0)),
-                )
-                .select_from(D.join(reach, reach.c.deal_id == D.c.id))
-                .where(*cohort)
-            ).one()
-            reached = [int(x or 0) for x in counts[:n]]
-            won = int(counts[n] or 0)
+            _created, reached, won = _team_totals(self._reached_counts(s, ctx, cohort), n)
             lost_here = dict(
                 s.execute(
                     select(D.c.lost_at_stage_id, func.count())
@@ -554,27 +566,9 @@ class MetricsService:
         with self.db.read() as s:
             ctx = resolve(s, f)
             cohort = [*self._deal_conds(ctx), *_in_period(D.c.created_at, ctx)]
-            n = len(ctx.open_stages)
-            reach = self._reach(ctx, cohort)
-            rows = s.execute(
-                select(
-                    D.c.owner_id,
-                    func.count(),
-                    *[func.sum(case((reach.c.reach >= i, 1), else_=0)) for i in range(n)],
-                    func.sum(case((self._is_won(ctx), 1), else_=0)),
-                )
-                .select_from(D.join(reach, reach.c.deal_id == D.c.id))
-                .where(*cohort)
-                .group_by(D.c.owner_id)
-            ).all()
+            per_owner = self._reached_counts(s, ctx, cohort)
             names = self._user_names(s)
-        per_owner = {
-            r[0]: (int(r[1]), [int(x or 0) for x in r[2 : 2 + n]], int(r[2 + n] or 0)) for r in rows
-        }
-        team_created = sum(v[0] for v in per_owner.values())
-        team_reached = [sum(v[1][i] for v in per_owner.values()) for i in range(n)]
-        team_won = sum(v[2] for v in per_owner.values())
-        team = _funnel(ctx, None, TEAM, team_created, team_reached, team_won, None)
+        team = _funnel(ctx, None, TEAM, *_team_totals(per_owner, len(ctx.open_stages)), None)
         people = [
             _funnel(ctx, oid, names.get(oid, str(oid)), c, r, w, team)
             for oid, (c, r, w) in per_owner.items()
@@ -1452,6 +1446,15 @@ def _aware(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _team_totals(
+    per_owner: dict[int, tuple[int, list[int], int]], n: int
+) -> tuple[int, list[int], int]:
+    created = sum(v[0] for v in per_owner.values())
+    reached = [sum(v[1][i] for v in per_owner.values()) for i in range(n)]
+    won = sum(v[2] for v in per_owner.values())
+    return created, reached, won
 
 
 def _pace(actual: Decimal, expected: Decimal) -> Pace:

@@ -18,11 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.db.engine import Database
-from crmdesk.domain import AgendaItem, Change, Changes, Role, UserInfo
+from crmdesk.domain import AgendaItem, Change, Role, UserInfo
 from crmdesk.services import activities, users
 from crmdesk.ui import format as fmt
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.deal_dialog import activity_kind_label
+from crmdesk.ui.lazy_view import LazyView
 from crmdesk.ui.operations import Operations
 
 UPCOMING_DAYS = 7
@@ -30,12 +31,14 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 20
 DEAL_ROLE = Qt.ItemDataRole.UserRole + 21
 
 
-class ActivitiesView(QWidget):
+class ActivitiesView(LazyView):
     """Someone's open follow-ups in three groups. A manager can look at anyone's day.
 
     Signals:
         open_requested(int): open the deal an activity is about.
     """
+
+    RELOAD_ON = Change.ACTIVITIES | Change.DEALS
 
     open_requested = Signal(int)
 
@@ -48,11 +51,10 @@ class ActivitiesView(QWidget):
         bus: ChangeBus,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(bus, parent)
         self.db = db
         self.user = user
         self.ops = ops
-        self._stale = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         bar = QHBoxLayout()
@@ -91,7 +93,6 @@ class ActivitiesView(QWidget):
         self.person_combo.currentIndexChanged.connect(self.reload)
         self.done_button.clicked.connect(self._on_done_clicked)
         self.tree.itemDoubleClicked.connect(self._on_item_double_clicked)
-        bus.changed.connect(self._on_bus_changed)
 
     def _group(self, title: str, color: QColor) -> QTreeWidgetItem:
         item = QTreeWidgetItem([title])
@@ -106,11 +107,6 @@ class ActivitiesView(QWidget):
 
     def person_id(self) -> int | None:
         return self.person_combo.currentData()
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self._stale:
-            self.reload()
-        super().showEvent(event)
 
     def reload(self) -> None:
         now = datetime.now(UTC)
@@ -144,7 +140,6 @@ class ActivitiesView(QWidget):
         for key, group in self.groups.items():
             group.setText(0, f"{titles[key]} ({counts[key]})")
             group.setExpanded(True)
-        self._stale = False
 
     def _item(self, entry: AgendaItem, *, overdue: bool) -> QTreeWidgetItem:
         a = entry.activity
@@ -177,10 +172,3 @@ class ActivitiesView(QWidget):
         deal_id = item.data(0, DEAL_ROLE)
         if deal_id:
             self.open_requested.emit(deal_id)
-
-    def _on_bus_changed(self, changes: Changes) -> None:
-        if changes.touches(Change.ACTIVITIES | Change.DEALS):
-            if self.isVisible():
-                self.reload()
-            else:
-                self._stale = True

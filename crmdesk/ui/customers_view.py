@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.db.engine import Database
-from crmdesk.domain import Change, Changes, CustomerInfo, CustomerSummary, StageKind, UserInfo
+from crmdesk.domain import Change, CustomerInfo, CustomerSummary, StageKind, UserInfo
 from crmdesk.metrics import MetricsService
 from crmdesk.services import activities, customers, deals
 from crmdesk.services.settings import get_setting
@@ -35,6 +35,7 @@ from crmdesk.ui import format as fmt
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.deal_dialog import activity_kind_label
 from crmdesk.ui.errors import describe_field, error_message
+from crmdesk.ui.lazy_view import LazyView
 from crmdesk.ui.operations import Operations
 from crmdesk.ui.table_model import Column, RowsModel
 
@@ -137,12 +138,14 @@ class CustomerDialog(QDialog):
         self.accept()
 
 
-class CustomersView(QWidget):
+class CustomersView(LazyView):
     """Customers on the left; contacts, deals, lifetime value and activities on the right.
 
     Signals:
         open_requested(int): open this deal in the deal dialog.
     """
+
+    RELOAD_ON = Change.CUSTOMERS | Change.CONTACTS | Change.DEALS | Change.ACTIVITIES
 
     open_requested = Signal(int)
 
@@ -156,7 +159,7 @@ class CustomersView(QWidget):
         lang: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(bus, parent)
         self.db = db
         self.user = user
         self.ops = ops
@@ -165,7 +168,6 @@ class CustomersView(QWidget):
         self.metrics = MetricsService(db)
         self.currency = get_setting(db, "currency", "USD") or "USD"
         self.current: CustomerInfo | None = None
-        self._stale = True
         cur = self.currency
         self.model: RowsModel[CustomerSummary] = RowsModel(
             [
@@ -223,7 +225,7 @@ class CustomersView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 100), (2, 90), (3, 110), (4, 70), (5, 50), (6, 100)):
+        for col, width in ((1, 100), (2, 90), (3, 105), (4, 88), (5, 50), (6, 112)):
             header.resizeSection(col, width)
         ll.addWidget(self.table)
         splitter.addWidget(left)
@@ -246,7 +248,6 @@ class CustomersView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.show_customer(self.model.row(cur).id if cur.isValid() else None)
         )
-        bus.changed.connect(self._on_bus_changed)
 
     def _build_detail(self) -> QWidget:
         panel = QFrame()
@@ -303,15 +304,9 @@ class CustomersView(QWidget):
         return panel
 
     # --- data ---------------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self._stale:
-            self.reload()
-        super().showEvent(event)
-
     def reload(self) -> None:
         keep = self.current.id if self.current else None
         self.model.set_rows(self.metrics.customer_summaries(self.search_edit.text()))
-        self._stale = False
         if keep is not None:
             self.select_customer(keep)
 
@@ -366,13 +361,6 @@ class CustomersView(QWidget):
             self.activities_list.addItem(
                 f"{mark}  {activity_kind_label(a.kind, self.tr)}: {a.subject}   · {when}"
             )
-
-    def _on_bus_changed(self, changes: Changes) -> None:
-        if changes.touches(Change.CUSTOMERS | Change.CONTACTS | Change.DEALS | Change.ACTIVITIES):
-            if self.isVisible():
-                self.reload()
-            else:
-                self._stale = True
 
     # --- commands -------------------------------------------------------------------------------
     def _on_new_clicked(self) -> None:

@@ -17,19 +17,22 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.db.engine import Database
-from crmdesk.domain import Change, Changes, DealRow, StageKind, UserInfo
+from crmdesk.domain import Change, DealRow, StageKind, UserInfo
 from crmdesk.services import deals, users
 from crmdesk.ui import format as fmt
 from crmdesk.ui.bridge import ChangeBus
+from crmdesk.ui.lazy_view import LazyView
 from crmdesk.ui.table_model import Column, RowsModel
 
 
-class DealsView(QWidget):
+class DealsView(LazyView):
     """A table of deals with status, owner and text filters. Double-click opens a deal.
 
     Signals:
         open_requested(int): open this deal in the deal dialog.
     """
+
+    RELOAD_ON = Change.DEALS | Change.CUSTOMERS | Change.STAGES | Change.USERS
 
     open_requested = Signal(int)
 
@@ -42,10 +45,9 @@ class DealsView(QWidget):
         lang: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(bus, parent)
         self.db = db
         self.lang = lang
-        self._stale = True
         kinds = {
             StageKind.OPEN: self.tr("Open"),
             StageKind.WON: self.tr("Won"),
@@ -139,12 +141,6 @@ class DealsView(QWidget):
         self.table.doubleClicked.connect(
             lambda idx: self.open_requested.emit(self.model.row(idx).id)
         )
-        bus.changed.connect(self._on_bus_changed)
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self._stale:
-            self.reload()
-        super().showEvent(event)
 
     def reload(self) -> None:
         rows = deals.list_deals(
@@ -155,11 +151,3 @@ class DealsView(QWidget):
         )
         self.model.set_rows(rows)
         self.count_label.setText(self.tr("{n} deals").format(n=fmt.number(len(rows))))
-        self._stale = False
-
-    def _on_bus_changed(self, changes: Changes) -> None:
-        if changes.touches(Change.DEALS | Change.CUSTOMERS | Change.STAGES | Change.USERS):
-            if self.isVisible():
-                self.reload()
-            else:
-                self._stale = True

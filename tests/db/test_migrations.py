@@ -22,7 +22,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import PG_URL, requires_pg
+from conftest import PG_SKIP_REASON, PG_URL, requires_pg
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -98,7 +98,7 @@ def empty(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
 @pytest.fixture
 def empty_pg() -> Iterator[Target]:
     if not PG_URL:
-        pytest.skip("PostgreSQL tests need CRMDESK_TEST_DATABASE_URL")
+        pytest.skip(PG_SKIP_REASON)
     yield from _pg_target()
 
 

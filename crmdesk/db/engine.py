@@ -23,6 +23,7 @@ ENV_DATABASE_URL = "CRMDESK_DATABASE_URL"
 DEFAULT_FILENAME = "crmdesk.sqlite3"
 DEMO_FILENAME = "crmdesk-demo.sqlite3"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_CACHE_KIB = 65_536
 
 
 def data_dir() -> Path:
@@ -105,6 +106,10 @@ def _install_sqlite_hooks(engine: Engine) -> None:
             cur.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed transaction survives a crash of the app and of the OS.
         cur.execute("PRAGMA synchronous = FULL")
+        # Reports sort and group hundreds of thousands of rows: let the page cache grow to
+        # 64 MiB and keep sort spills in memory rather than in temporary files.
+        cur.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cur.execute("PRAGMA temp_store = MEMORY")
         cur.close()
 
     @event.listens_for(engine, "begin")

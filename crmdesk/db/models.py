@@ -13,9 +13,11 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -48,6 +50,8 @@ LEN_EMAIL = 254
 LEN_URL = 300
 LEN_ADDRESS = 500
 LEN_REF = 100
+#: Stage slots run 0..62, so a reached mask of every slot fits a signed 64-bit integer.
+MAX_STAGE_SLOT = 62
 LEN_NOTES = 20000
 MONEY = Numeric(14, 2)
 
@@ -110,6 +114,8 @@ class Stage(Base):
         CheckConstraint("kind IN ('open', 'won', 'lost')", name="kind"),
         CheckConstraint("probability >= 0 AND probability <= 100", name="probability"),
         CheckConstraint("rot_days IS NULL OR rot_days > 0", name="rot_days"),
+        CheckConstraint(f"slot >= 0 AND slot <= {MAX_STAGE_SLOT}", name="slot"),
+        UniqueConstraint("pipeline_id", "slot", name="uq_stages_pipeline_slot"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,6 +129,9 @@ class Stage(Base):
     kind: Mapped[str] = mapped_column(String(8), default="open")
     # A removed stage that history still refers to is kept, inactive, for the reports.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The stage's bit in ``Deal.reached_mask``: stable for the stage's life and unique in
+    # its pipeline (0..MAX_STAGE_SLOT); a deleted stage frees it.
+    slot: Mapped[int] = mapped_column(Integer)
 
     pipeline: Mapped[Pipeline] = relationship(back_populates="stages", foreign_keys=[pipeline_id])
 
@@ -169,6 +178,9 @@ class Customer(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Derived, kept by triggers (migration 0005): the customer's first won deal (by close
+    #: time, then id) in any pipeline, which makes it a new customer.
+    first_won_deal_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Contact(Base):
@@ -197,6 +209,65 @@ class Deal(Base):
         Index("ix_deals_board_totals", "pipeline_id", "stage_id", "amount"),
         Index("ix_deals_closed_at", "closed_at"),
         Index("ix_deals_created_at", "created_at"),
+        # A person's won deals in a span of time (the targets' actuals).
+        Index(
+            "ix_deals_owner_closed",
+            "owner_id",
+            "closed_at",
+            "stage_id",
+            "pipeline_id",
+            "amount",
+            "source_id",
+            "reached_mask",
+        ),
+        # Every column the per-person metrics read, in (pipeline, owner) order: one scan of
+        # this narrow copy serves the KPIs, funnel, stage and performance reports.
+        Index(
+            "ix_deals_facts",
+            "pipeline_id",
+            "owner_id",
+            "stage_id",
+            "reached_mask",
+            "created_at",
+            "closed_at",
+            "lost_at_stage_id",
+            "first_response_at",
+            "amount",
+            "cycle_days",
+            "source_id",
+            "stage_entered_at",
+            "last_activity_at",
+            "customer_id",
+            "expected_close",
+        ),
+        # Walk the won deals' cycle lengths in order (the median) from the index alone.
+        Index(
+            "ix_deals_cycle",
+            "pipeline_id",
+            "cycle_days",
+            "stage_id",
+            "closed_at",
+            "owner_id",
+            "source_id",
+        ),
+        # Walk the response times in order (medians) without sorting, whole team or per
+        # person, filtering the cohort from the index alone.
+        Index(
+            "ix_deals_response",
+            "pipeline_id",
+            "response_hours",
+            "created_at",
+            "owner_id",
+            "source_id",
+        ),
+        Index(
+            "ix_deals_owner_response",
+            "pipeline_id",
+            "owner_id",
+            "response_hours",
+            "created_at",
+            "source_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -229,13 +300,27 @@ class Deal(Base):
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    # Derived facts, kept by database triggers (migration 0005) on every write to
+    # stage_transitions, activities and these rows; never written by the application.
+    #: Bit ``Stage.slot`` is set for every stage of this pipeline the deal ever entered.
+    reached_mask: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    #: The first done call, meeting or e-mail on the deal.
+    first_response_at: Mapped[datetime | None]
+    #: Hours from creation to the first response (0 when it came first), or NULL.
+    response_hours: Mapped[float | None] = mapped_column(Float)
+    #: The last done activity of any kind on the deal.
+    last_activity_at: Mapped[datetime | None]
+    #: The earliest due time of the deal's open activities.
+    next_due_at: Mapped[datetime | None]
+    #: Days from creation to close, while the deal is closed.
+    cycle_days: Mapped[float | None] = mapped_column(Float)
+
 
 class StageTransition(Base):
     """One stage change of one deal. Append-only; creation writes the first row."""
 
     __tablename__ = "stage_transitions"
     __table_args__ = (
-        Index("ix_stage_transitions_deal_at", "deal_id", "at", "id"),
         Index("ix_stage_transitions_to_stage_at", "to_stage_id", "at"),
         # Covers the metrics' fold of each deal's history (reached stages, visits).
         Index("ix_stage_transitions_deal_history", "deal_id", "at", "id", "to_stage_id"),
@@ -250,6 +335,45 @@ class StageTransition(Base):
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
 
 
+class StageVisit(Base):
+    """One stay of a deal in a stage, one per transition: from that transition to the
+    next one of the deal (by time, then id), or still going (``left_at`` and ``days``
+    NULL) for the last one.
+
+    Derived, kept by triggers (migration 0005) from ``stage_transitions``; the deal's
+    pipeline, owner, source and creation time are copied in (and follow the deal) so
+    the stage report can count and walk the durations in order from one index.
+    """
+
+    __tablename__ = "stage_visits"
+    __table_args__ = (
+        # A deal's stays in time order, with what the forecast history reads of them.
+        Index("ix_stage_visits_deal", "deal_id", "entered_at", "left_at", "stage_id"),
+        Index(
+            "ix_stage_visits_stage_days",
+            "pipeline_id",
+            "stage_id",
+            "days",
+            "deal_created_at",
+            "owner_id",
+            "source_id",
+        ),
+    )
+
+    transition_id: Mapped[int] = mapped_column(
+        ForeignKey("stage_transitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    pipeline_id: Mapped[int] = mapped_column(Integer)
+    stage_id: Mapped[int] = mapped_column(Integer)
+    owner_id: Mapped[int] = mapped_column(Integer)
+    source_id: Mapped[int | None] = mapped_column(Integer)
+    deal_created_at: Mapped[datetime]
+    entered_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+    days: Mapped[float | None] = mapped_column(Float)
+
+
 class Activity(Base):
     __tablename__ = "activities"
     __table_args__ = (
@@ -259,6 +383,8 @@ class Activity(Base):
         Index("ix_activities_deal_done", "deal_id", "done_at"),
         # Covers the first response (first done call, meeting or e-mail) of each deal.
         Index("ix_activities_deal_kind_done", "deal_id", "kind", "done_at"),
+        # Counts done activities per person, kind and day from the index alone.
+        Index("ix_activities_owner_kind_done", "owner_id", "kind", "done_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,7 +33,7 @@ class FieldError:
 
     ``code`` is one of: ``required``, ``too_long``, ``negative``, ``out_of_range``,
     ``unknown``, ``invalid``, ``before_created``, ``in_future``, ``duplicate``,
-    ``inactive``, ``not_allowed``.
+    ``inactive``, ``not_allowed``, ``too_many``.
     """
 
     field: str
@@ -56,6 +56,7 @@ _TEMPLATES = {
     "duplicate": "is already used ({value!r})",
     "inactive": "refers to an inactive {entity} ({value!r})",
     "not_allowed": "cannot be changed here ({reason})",
+    "too_many": "cannot be added: at most {limit} are allowed",
 }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -67,6 +68,7 @@ class StageRef:
     names: dict[str, str]
     probability: int
     rot_days: int | None
+    slot: int
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ class Ctx:
     won_stage_ids: tuple[int, ...]
     lost_stage_ids: tuple[int, ...]
     qualified_index: int
+    won_slots: tuple[int, ...] = ()
+    #: Results shared by the reports of one request (see ``MetricsService.all``).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def period(self) -> PeriodInfo:
@@ -101,6 +106,17 @@ class Ctx:
         for sid in self.won_stage_ids:
             index[sid] = len(self.open_stages)
         return index
+
+    def reach_bits(self, i: int) -> int:
+        """The ``Deal.reached_mask`` bits that mean "reached open stage ``i`` or further":
+        the active open stages from ``i`` on and every won stage (a deal once won reached
+        them all)."""
+        bits = 0
+        for st in self.open_stages[max(i, 0) :]:
+            bits |= 1 << st.slot
+        for slot in self.won_slots:
+            bits |= 1 << slot
+        return bits
 
     def month_start(self, day: date, offset: int = 0) -> date:
         month = day.month - 1 + offset
@@ -135,7 +151,7 @@ def resolve(session: Session, f: MetricsFilter) -> Ctx:
         ).scalars()
     )
     open_stages = tuple(
-        StageRef(s.id, s.key, s.name, dict(s.names or {}), s.probability, s.rot_days)
+        StageRef(s.id, s.key, s.name, dict(s.names or {}), s.probability, s.rot_days, s.slot)
         for s in stages
         if s.kind == "open" and s.active
     )
@@ -156,6 +172,7 @@ def resolve(session: Session, f: MetricsFilter) -> Ctx:
         won_stage_ids=tuple(s.id for s in stages if s.kind == "won"),
         lost_stage_ids=tuple(s.id for s in stages if s.kind == "lost"),
         qualified_index=max(qualified, 0),
+        won_slots=tuple(s.slot for s in stages if s.kind == "won"),
     )
 
 

@@ -10,23 +10,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Integer,
     Numeric,
     Select,
+    String,
     and_,
     case,
+    cast,
+    column,
     func,
     literal,
     or_,
     select,
     type_coerce,
     union_all,
+    values,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
@@ -66,7 +72,7 @@ from crmdesk.domain.reports import (
     ascii_lower,
 )
 from crmdesk.metrics.context import Ctx, day_from_number, local_midnight, resolve
-from crmdesk.metrics.sql import days_between, local_day_number
+from crmdesk.metrics.sql import days_between, local_day_number, local_week_number
 
 D = m.Deal.__table__
 T = m.StageTransition.__table__
@@ -76,6 +82,7 @@ U = m.User.__table__
 C = m.Customer.__table__
 TG = m.Target.__table__
 SRC = m.LeadSource.__table__
+SV = m.StageVisit.__table__
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -83,8 +90,60 @@ MONEY_SUM = Numeric(24, 2)
 RESPONSE_KINDS = ("call", "meeting", "email")
 HISTORY_DAYS = 365
 MIN_EVIDENCE = 20
+TARGET_CHUNK = 500  # targets per VALUES list (SQLite allows 32,766 parameters)
 FUNNEL_MIN_REACHED = 5
 TEAM = "Team"
+
+
+@dataclass
+class OwnerFacts:
+    """One owner's counts and sums from :meth:`MetricsService._owner_facts`."""
+
+    created: int = 0
+    reached: list[int] = field(default_factory=list)
+    won_now: int = 0
+    qualified: int = 0
+    no_response: int = 0
+    open_here: list[int] = field(default_factory=list)
+    lost_here: list[int] = field(default_factory=list)
+    won_count: int = 0
+    lost_count: int = 0
+    won_amount: Decimal = ZERO
+    cycle_days_sum: float = 0.0
+    open_count: int = 0
+    open_amount: Decimal = ZERO
+    weighted_sum: Decimal = ZERO
+    rotting: int = 0
+
+    @property
+    def active(self) -> bool:
+        """Has a deal in the cohort, closed in the period, or open now."""
+        return bool(self.created or self.won_count or self.lost_count or self.open_count)
+
+    @classmethod
+    def total(cls, facts: Iterable[OwnerFacts], n: int) -> OwnerFacts:
+        """The sum over several owners (the team)."""
+        t = cls(reached=[0] * n, open_here=[0] * n, lost_here=[0] * n)
+        for f in facts:
+            for name in ("reached", "open_here", "lost_here"):
+                mine, theirs = getattr(t, name), getattr(f, name)
+                setattr(t, name, [a + b for a, b in zip(mine, theirs, strict=True)])
+            for name in (
+                "created",
+                "won_now",
+                "qualified",
+                "no_response",
+                "won_count",
+                "lost_count",
+                "won_amount",
+                "cycle_days_sum",
+                "open_count",
+                "open_amount",
+                "weighted_sum",
+                "rotting",
+            ):
+                setattr(t, name, getattr(t, name) + getattr(f, name))
+        return t
 
 
 def _money(value: Any) -> Decimal:
@@ -142,148 +201,73 @@ class MetricsService:
     def _is_open(ctx: Ctx) -> ColumnElement[bool]:
         return D.c.stage_id.in_([s.id for s in ctx.open_stages] or [-1])
 
-    def _reach(self, ctx: Ctx, conds: Sequence[ColumnElement[bool]]) -> Any:
-        """Per deal matching ``conds``: the furthest open stage index it ever reached
-        (the number of open stages once it was ever won; -1 for none)."""
-        index = ctx.stage_index
-        level = case(index, value=T.c.to_stage_id, else_=-1) if index else literal(-1, Integer)
-        return (
-            select(T.c.deal_id.label("deal_id"), func.max(level).label("reach"))
-            .select_from(T.join(D, D.c.id == T.c.deal_id))
-            .where(*conds)
-            .group_by(T.c.deal_id)
-            .subquery("reach")
-        )
-
     @staticmethod
-    def _medians(
-        session: Session, inner: Select[Any], keys: Sequence[str] = ()
-    ) -> dict[tuple[Any, ...], float]:
-        """Median of column ``v`` of ``inner``, per the ``keys`` columns, by window functions."""
-        sub = inner.subquery("vals")
-        parts = [sub.c[k] for k in keys]
-        ranked = select(
-            *parts,
-            sub.c.v,
-            func.row_number().over(partition_by=parts or None, order_by=sub.c.v).label("rn"),
-            func.count().over(partition_by=parts or None).label("cnt"),
-        ).subquery("ranked")
-        rparts = [ranked.c[k] for k in keys]
-        stmt = (
-            select(*rparts, func.avg(ranked.c.v))
-            .where(
-                or_(
-                    ranked.c.rn == (ranked.c.cnt + 1) // 2,
-                    ranked.c.rn == (ranked.c.cnt + 2) // 2,
-                )
-            )
-            .group_by(*rparts)
-        )
-        return {
-            tuple(row[:-1]): float(row[-1]) for row in session.execute(stmt) if row[-1] is not None
-        }
-
-    @staticmethod
-    def _medians_with_total(
-        session: Session, inner: Select[Any], *, key: str
-    ) -> tuple[dict[tuple[Any, ...], float], float | None]:
-        """Medians of ``v`` per ``key`` and over all rows, from one materialized pass."""
-        vals = inner.cte("vals").prefix_with("MATERIALIZED")
-
-        def ranked(partition: Any, label: Any) -> Any:
-            return select(
-                label.label("k"),
-                vals.c.v,
-                func.row_number().over(partition_by=partition, order_by=vals.c.v).label("rn"),
-                func.count().over(partition_by=partition).label("cnt"),
-            )
-
-        both = union_all(
-            ranked(vals.c[key], vals.c[key]),
-            ranked(None, literal(None, Integer)),
-        ).subquery("ranked")
-        middle = or_(both.c.rn == (both.c.cnt + 1) // 2, both.c.rn == (both.c.cnt + 2) // 2)
-        per: dict[tuple[Any, ...], float] = {}
-        total: float | None = None
-        stmt = select(both.c.k, (both.c.k.is_(None)).label("is_total"), func.avg(both.c.v))
-        for k, is_total, value in session.execute(
-            stmt.where(middle).group_by(both.c.k, both.c.k.is_(None))
-        ):
-            if value is None:
-                continue
-            if is_total:
-                total = float(value)
-            else:
-                per[(k,)] = float(value)
-        return per, total
+    def _reached(ctx: Ctx, i: int) -> ColumnElement[bool]:
+        """The deal ever reached open stage ``i`` or a later one (or was ever won), from the
+        trigger-kept ``reached_mask``."""
+        return D.c.reached_mask.bitwise_and(literal(ctx.reach_bits(i), BigInteger)) != 0
 
     @staticmethod
     def _stats(
-        session: Session, inner: Select[Any], keys: Sequence[str] = ()
-    ) -> dict[tuple[Any, ...], tuple[int, float | None, float | None]]:
-        """Count, mean and median of column ``v`` per the ``keys`` columns, in one pass."""
-        sub = inner.subquery("vals")
-        parts = [sub.c[k] for k in keys]
-        ranked = select(
-            *parts,
-            sub.c.v,
-            func.row_number().over(partition_by=parts or None, order_by=sub.c.v).label("rn"),
-            func.count().over(partition_by=parts or None).label("cnt"),
-        ).subquery("ranked")
-        rparts = [ranked.c[k] for k in keys]
-        middle = or_(ranked.c.rn == (ranked.c.cnt + 1) // 2, ranked.c.rn == (ranked.c.cnt + 2) // 2)
-        stmt = select(
-            *rparts,
-            func.count(),
-            func.avg(ranked.c.v),
-            func.avg(case((middle, ranked.c.v), else_=None)),
-        ).group_by(*rparts)
-        return {
-            tuple(row[: len(keys)]): (
-                int(row[len(keys)]),
-                float(row[-2]) if row[-2] is not None else None,
-                float(row[-1]) if row[-1] is not None else None,
+        session: Session,
+        v: ColumnElement[Any],
+        conds: Sequence[ColumnElement[bool]],
+        key: ColumnElement[Any] | None = None,
+        *,
+        mean: bool = True,
+    ) -> dict[Any, tuple[int, float | None, float | None]]:
+        """Count, mean and median of ``v`` over the rows matching ``conds``, per ``key``
+        (or over all of them under the key ``None``).
+
+        The median is read, not ranked: one grouped count, then per group the middle one
+        or two values in ``v`` order (LIMIT/OFFSET). With an index on the filter columns
+        then ``v`` the database walks half the index instead of sorting every row.
+        """
+        nn = [*conds, v.is_not(None)]
+        head = [key] if key is not None else []
+        stmt = select(*head, func.count(), func.avg(v) if mean else literal(None)).where(*nn)
+        if key is not None:
+            stmt = stmt.group_by(key)
+        out: dict[Any, tuple[int, float | None, float | None]] = {}
+        for row in session.execute(stmt).all():
+            k = row[0] if key is not None else None
+            n = int(row[-2] or 0)
+            if not n:
+                continue
+            middle = (
+                select(v)
+                .where(*nn, *([key == k] if key is not None else []))
+                .order_by(v)
+                .limit(2 - n % 2)
+                .offset((n - 1) // 2)
             )
-            for row in session.execute(stmt)
-            if row[len(keys)]
+            vals = [float(x) for x in session.execute(middle).scalars()]
+            avg = float(row[-1]) if row[-1] is not None else None
+            out[k] = (n, avg, sum(vals) / len(vals) if vals else None)
+        return out
+
+    @classmethod
+    def _medians(
+        cls,
+        session: Session,
+        v: ColumnElement[Any],
+        conds: Sequence[ColumnElement[bool]],
+        key: ColumnElement[Any] | None = None,
+    ) -> dict[Any, float]:
+        return {
+            k: med
+            for k, (_n, _avg, med) in cls._stats(session, v, conds, key, mean=False).items()
+            if med is not None
         }
 
     @staticmethod
     def _user_names(session: Session) -> dict[int, str]:
         return dict(session.execute(select(U.c.id, U.c.name)).all())
 
-    def _first_response(self, ctx: Ctx, conds: Sequence[ColumnElement[bool]]) -> Any:
-        """Per deal matching ``conds``: when the first done call, meeting or e-mail was."""
-        return (
-            select(A.c.deal_id.label("deal_id"), func.min(A.c.done_at).label("first_at"))
-            .select_from(A.join(D, D.c.id == A.c.deal_id))
-            .where(A.c.kind.in_(RESPONSE_KINDS), A.c.done_at.is_not(None), *conds)
-            .group_by(A.c.deal_id)
-            .subquery("first_response")
-        )
-
-    def _response_hours(self, ctx: Ctx, conds: Sequence[ColumnElement[bool]]) -> Any:
-        fr = self._first_response(ctx, conds)
-        hours = days_between(D.c.created_at, fr.c.first_at) * 24.0
-        return fr, case((hours < 0, 0.0), else_=hours)
-
-    def _last_done(self, ctx: Ctx, deal_ids: frozenset[int] | None = None) -> Any:
-        stmt = select(A.c.deal_id.label("deal_id"), func.max(A.c.done_at).label("last_at")).where(
-            A.c.deal_id.is_not(None), A.c.done_at.is_not(None)
-        )
-        if deal_ids is not None:
-            stmt = stmt.where(A.c.deal_id.in_(sorted(deal_ids) or [-1]))
-        return stmt.group_by(A.c.deal_id).subquery("last_done")
-
-    def _rotting_select(
-        self,
-        ctx: Ctx,
-        extra: Sequence[ColumnElement[bool]] = (),
-        deal_ids: frozenset[int] | None = None,
-    ) -> Select[Any]:
-        """Open deals matching the filter, with their days in stage, days of silence and
-        rot days; a ``rotting`` flag column."""
-        last = self._last_done(ctx, deal_ids)
+    @staticmethod
+    def _rot_columns(ctx: Ctx) -> tuple[ColumnElement[Any], ...]:
+        """Per deal row: its stage's rot days, days in stage, days since the last done
+        activity (or creation), and a 0/1 rotting flag."""
         rot = (
             case(
                 {s.id: s.rot_days for s in ctx.open_stages if s.rot_days},
@@ -295,136 +279,69 @@ class MetricsService:
         )
         now = literal(ctx.now, m.Deal.created_at.type)
         in_stage = days_between(D.c.stage_entered_at, now)
-        silence = days_between(func.coalesce(last.c.last_at, D.c.created_at), now)
+        silence = days_between(func.coalesce(D.c.last_activity_at, D.c.created_at), now)
         rotting = and_(rot.is_not(None), or_(in_stage > rot, silence > rot))
-        return (
-            select(
-                D.c.id,
-                D.c.title,
-                D.c.owner_id,
-                D.c.stage_id,
-                D.c.amount,
-                rot.label("rot_days"),
-                in_stage.label("days_in_stage"),
-                silence.label("days_silent"),
-                case((rotting, 1), else_=0).label("rotting"),
-                last.c.last_at,
-            )
-            .select_from(D.outerjoin(last, last.c.deal_id == D.c.id))
-            .where(self._is_open(ctx), *self._deal_conds(ctx), *extra)
-        )
+        return rot, in_stage, silence, case((rotting, 1), else_=0)
+
+    def _rotting_select(self, ctx: Ctx, extra: Sequence[ColumnElement[bool]] = ()) -> Select[Any]:
+        """Open deals matching the filter, with their days in stage, days of silence and
+        rot days; a ``rotting`` flag column."""
+        rot, in_stage, silence, rotting = self._rot_columns(ctx)
+        return select(
+            D.c.id,
+            D.c.title,
+            D.c.owner_id,
+            D.c.stage_id,
+            D.c.amount,
+            rot.label("rot_days"),
+            in_stage.label("days_in_stage"),
+            silence.label("days_silent"),
+            rotting.label("rotting"),
+            D.c.last_activity_at.label("last_at"),
+        ).where(self._is_open(ctx), *self._deal_conds(ctx), *extra)
 
     # --- KPIs ---------------------------------------------------------------------------
     def kpis(self, f: MetricsFilter) -> Kpis:
         with self.db.read() as s:
-            ctx = resolve(s, f)
-            conds = self._deal_conds(ctx)
-            won, lost = self._is_won(ctx), self._is_lost(ctx)
-            closed = s.execute(
-                select(
-                    func.sum(case((won, 1), else_=0)),
-                    func.sum(case((lost, 1), else_=0)),
-                    type_coerce(func.sum(case((won, D.c.amount), else_=0)), MONEY_SUM),
-                    func.avg(case((won, days_between(D.c.created_at, D.c.closed_at)))),
-                ).where(*conds, D.c.closed_at.is_not(None), *_in_period(D.c.closed_at, ctx))
-            ).one()
-            won_count, lost_count = int(closed[0] or 0), int(closed[1] or 0)
-            won_amount = _money(closed[2])
-            cycle_median = self._medians(
-                s,
-                select(days_between(D.c.created_at, D.c.closed_at).label("v")).where(
-                    *conds, won, *_in_period(D.c.closed_at, ctx)
-                ),
-            ).get(())
+            return self._kpis(s, resolve(s, f))
 
-            cohort = [*conds, *_in_period(D.c.created_at, ctx)]
-            reach = self._reach(ctx, cohort)
-            fr, hours = self._response_hours(ctx, cohort)
-            # One materialized pass over the cohort serves the counts and the median.
-            facts = (
-                select(
-                    reach.c.reach,
-                    fr.c.first_at,
-                    case((fr.c.first_at.is_(None), None), else_=hours).label("v"),
-                )
-                .select_from(
-                    D.outerjoin(reach, reach.c.deal_id == D.c.id).outerjoin(
-                        fr, fr.c.deal_id == D.c.id
-                    )
-                )
-                .where(*cohort)
-                .cte("cohort_facts")
-                .prefix_with("MATERIALIZED")
-            )
-            ranked = (
-                select(
-                    facts.c.v,
-                    func.row_number().over(order_by=facts.c.v).label("rn"),
-                    func.count().over().label("cnt"),
-                )
-                .where(facts.c.v.is_not(None))
-                .subquery("ranked_response")
-            )
-            median = (
-                select(func.avg(ranked.c.v))
-                .where(
-                    or_(
-                        ranked.c.rn == (ranked.c.cnt + 1) // 2,
-                        ranked.c.rn == (ranked.c.cnt + 2) // 2,
-                    )
-                )
-                .scalar_subquery()
-            )
-            created = s.execute(
-                select(
-                    func.count(),
-                    func.sum(case((facts.c.reach >= ctx.qualified_index, 1), else_=0)),
-                    func.sum(case((facts.c.first_at.is_(None), 1), else_=0)),
-                    median,
-                ).select_from(facts)
-            ).one()
-            n_created = int(created[0] or 0)
-            response_median = float(created[3]) if created[3] is not None else None
-
-            pipe = s.execute(
-                select(
-                    type_coerce(func.sum(D.c.amount), MONEY_SUM),
-                    type_coerce(func.sum(D.c.amount * ST.c.probability), MONEY_SUM),
-                )
-                .select_from(D.join(ST, ST.c.id == D.c.stage_id))
-                .where(*conds, self._is_open(ctx))
-            ).one()
-
-            ltv_sub = (
-                select(D.c.customer_id, func.sum(D.c.amount).label("total"))
-                .where(*conds, won, D.c.customer_id.is_not(None))
-                .group_by(D.c.customer_id)
-                .subquery()
-            )
-            ltv = s.execute(
-                select(type_coerce(func.sum(ltv_sub.c.total), MONEY_SUM), func.count())
-            ).one()
-
-            new_customers = s.execute(
-                select(func.count()).select_from(self._first_wins(ctx)).where()
-            ).scalar_one()
-            return Kpis(
-                period=ctx.period,
-                close_rate=_ratio(won_count, won_count + lost_count),
-                lead_conversion_rate=_ratio(int(created[1] or 0), n_created),
-                avg_sales_cycle_days=float(closed[3]) if closed[3] is not None else None,
-                median_sales_cycle_days=cycle_median,
-                won_count=won_count,
-                won_amount=won_amount,
-                lost_count=lost_count,
-                avg_deal_size=_money(won_amount / won_count) if won_count else None,
-                response_time_median_hours=response_median,
-                no_response_share=_ratio(int(created[2] or 0), n_created),
-                new_customers=int(new_customers),
-                open_pipeline_amount=_money(pipe[0]),
-                weighted_pipeline_amount=_weighted(pipe[1]),
-                ltv_avg=_money(Decimal(ltv[0]) / ltv[1]) if ltv[1] else None,
-            )
+    def _kpis(self, s: Session, ctx: Ctx) -> Kpis:
+        conds = self._deal_conds(ctx)
+        won = self._is_won(ctx)
+        t = OwnerFacts.total(self._owner_facts(s, ctx).values(), len(ctx.open_stages))
+        cycle_median = self._medians(
+            s, D.c.cycle_days, [*conds, won, *_in_period(D.c.closed_at, ctx)]
+        ).get(None)
+        cohort = [*conds, *_in_period(D.c.created_at, ctx)]
+        response_median = self._medians(s, D.c.response_hours, cohort).get(None)
+        # Lifetime value: Σ won amount ÷ customers with a won deal, over all time.
+        ltv = s.execute(
+            select(
+                type_coerce(func.sum(D.c.amount), MONEY_SUM),
+                func.count(func.distinct(D.c.customer_id)),
+            ).where(*conds, won, D.c.customer_id.is_not(None))
+        ).one()
+        new_customers = s.execute(
+            select(func.count()).select_from(self._first_wins(ctx))
+        ).scalar_one()
+        won_amount = _money(t.won_amount)
+        return Kpis(
+            period=ctx.period,
+            close_rate=_ratio(t.won_count, t.won_count + t.lost_count),
+            lead_conversion_rate=_ratio(t.qualified, t.created),
+            avg_sales_cycle_days=t.cycle_days_sum / t.won_count if t.won_count else None,
+            median_sales_cycle_days=cycle_median,
+            won_count=t.won_count,
+            won_amount=won_amount,
+            lost_count=t.lost_count,
+            avg_deal_size=_money(won_amount / t.won_count) if t.won_count else None,
+            response_time_median_hours=response_median,
+            no_response_share=_ratio(t.no_response, t.created),
+            new_customers=int(new_customers),
+            open_pipeline_amount=_money(t.open_amount),
+            weighted_pipeline_amount=_weighted(t.weighted_sum),
+            ltv_avg=_money(Decimal(ltv[0]) / ltv[1]) if ltv[1] else None,
+        )
 
     def _first_wins(
         self,
@@ -433,33 +350,28 @@ class MetricsService:
         start: datetime | type[...] | None = ...,
         end: datetime | type[...] | None = ...,
         owners: bool = True,
+        cte: bool = False,
     ) -> Any:
-        """Each customer's first won deal (over all its deals), kept when it closed in the
-        period and matches the filter. Columns: customer_id, deal_id, owner_id, closed_at,
-        amount."""
+        """Each customer's first won deal (over all its deals, kept by a trigger in
+        ``customers.first_won_deal_id``), when it closed in the period and matches the
+        filter. Columns: customer_id, deal_id, owner_id, closed_at, amount. A subquery, or
+        with ``cte`` a materialized CTE (for several uses)."""
         ranked = (
             select(
-                D.c.customer_id,
+                C.c.id.label("customer_id"),
                 D.c.id.label("deal_id"),
                 D.c.owner_id,
                 D.c.pipeline_id,
                 D.c.source_id,
                 D.c.closed_at,
                 D.c.amount,
-                func.row_number()
-                .over(partition_by=D.c.customer_id, order_by=(D.c.closed_at, D.c.id))
-                .label("rn"),
             )
-            .select_from(D.join(ST, ST.c.id == D.c.stage_id))
-            .where(D.c.customer_id.is_not(None), ST.c.kind == "won")
+            .select_from(C.join(D, D.c.id == C.c.first_won_deal_id))
             .subquery("ranked_wins")
         )
         lo = ctx.start if start is ... else start
         hi = ctx.end if end is ... else end
-        conds: list[ColumnElement[bool]] = [
-            ranked.c.rn == 1,
-            ranked.c.pipeline_id == ctx.pipeline_id,
-        ]
+        conds: list[ColumnElement[bool]] = [ranked.c.pipeline_id == ctx.pipeline_id]
         if owners and ctx.owner_ids is not None:
             conds.append(ranked.c.owner_id.in_(ctx.owner_ids))
         if ctx.filter.source_id is not None:
@@ -468,110 +380,147 @@ class MetricsService:
             conds.append(ranked.c.closed_at >= lo)
         if hi is not None:
             conds.append(ranked.c.closed_at < hi)
-        return (
-            select(
-                ranked.c.customer_id,
-                ranked.c.deal_id,
-                ranked.c.owner_id,
-                ranked.c.closed_at,
-                ranked.c.amount,
-            )
-            .where(*conds)
-            .subquery("first_wins")
-        )
+        first = select(
+            ranked.c.customer_id,
+            ranked.c.deal_id,
+            ranked.c.owner_id,
+            ranked.c.closed_at,
+            ranked.c.amount,
+        ).where(*conds)
+        if cte:
+            return first.cte("first_wins").prefix_with("MATERIALIZED")
+        return first.subquery("first_wins")
 
-    def _reached_counts(
-        self, s: Session, ctx: Ctx, cohort: Sequence[ColumnElement[bool]]
-    ) -> dict[int, tuple[int, list[int], int]]:
-        """Per owner over the cohort: deals created, reached count per open stage, won now.
-        The stage report sums it; the funnel shows it per person."""
+    def _owner_facts(self, s: Session, ctx: Ctx) -> dict[int, OwnerFacts]:
+        """Per owner, by one scan of the filtered deals: the cohort's counts (deals created
+        in the period: reached per open stage, won now, qualified, without a response, still
+        open or lost per stage), the deals closed in the period (won, lost, won amount, Σ
+        cycle days), and the open pipeline now (amount, Σ amount × probability, rotting).
+
+        KPIs, stage efficiency, funnel and performance all read it; ``all`` reads it once.
+        """
+        cached = ctx.memo.get("owner_facts")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
         n = len(ctx.open_stages)
-        reach = self._reach(ctx, cohort)
-        rows = s.execute(
-            select(
-                D.c.owner_id,
-                func.count(),
-                *[func.sum(case((reach.c.reach >= i, 1), else_=0)) for i in range(n)],
-                func.sum(case((self._is_won(ctx), 1), else_=0)),
+        period = _in_period(D.c.created_at, ctx)
+        closed = [D.c.closed_at.is_not(None), *_in_period(D.c.closed_at, ctx)]
+        won, lost, is_open = self._is_won(ctx), self._is_lost(ctx), self._is_open(ctx)
+        prob = (
+            case({st.id: st.probability for st in ctx.open_stages}, value=D.c.stage_id, else_=0)
+            if ctx.open_stages
+            else literal(0)
+        )
+        rotting = self._rot_columns(ctx)[3]
+
+        def count(*conds: ColumnElement[bool]) -> Any:
+            return func.sum(case((and_(*conds), 1), else_=0)) if conds else func.count()
+
+        def total(value: Any, *conds: ColumnElement[bool]) -> Any:
+            return func.sum(case((and_(*conds), value), else_=0))
+
+        cols = [
+            count(*period),
+            *[count(*period, self._reached(ctx, i)) for i in range(n)],
+            count(*period, won),
+            count(*period, self._reached(ctx, ctx.qualified_index)),
+            count(*period, D.c.first_response_at.is_(None)),
+            *[count(*period, D.c.stage_id == st.id) for st in ctx.open_stages],
+            *[count(*period, lost, D.c.lost_at_stage_id == st.id) for st in ctx.open_stages],
+            count(*closed, won),
+            count(*closed, lost),
+            count(is_open),
+            type_coerce(total(D.c.amount, *closed, won), MONEY_SUM),
+            total(D.c.cycle_days, *closed, won),
+            type_coerce(total(D.c.amount, is_open), MONEY_SUM),
+            type_coerce(total(D.c.amount * prob, is_open), MONEY_SUM),
+            total(rotting, is_open),
+        ]
+        # Read from the covering index ix_deals_facts, in owner order: no table rows, no sort.
+        # (Elsewhere "column + 0" groups: by a bare column with an index of its own SQLite
+        # walks that index and fetches every row out of order, several times slower than
+        # one scan and a sort.)
+        out: dict[int, OwnerFacts] = {}
+        for row in s.execute(
+            select(D.c.owner_id, *cols).where(*self._deal_conds(ctx)).group_by(D.c.owner_id)
+        ):
+            it = iter(x if x is not None else 0 for x in row[1:])
+            out[row[0]] = OwnerFacts(
+                created=int(next(it)),
+                reached=[int(next(it)) for _ in range(n)],
+                won_now=int(next(it)),
+                qualified=int(next(it)),
+                no_response=int(next(it)),
+                open_here=[int(next(it)) for _ in range(n)],
+                lost_here=[int(next(it)) for _ in range(n)],
+                won_count=int(next(it)),
+                lost_count=int(next(it)),
+                open_count=int(next(it)),
+                won_amount=Decimal(next(it)),
+                cycle_days_sum=float(next(it)),
+                open_amount=Decimal(next(it)),
+                weighted_sum=Decimal(next(it)),
+                rotting=int(next(it)),
             )
-            .select_from(D.join(reach, reach.c.deal_id == D.c.id))
-            .where(*cohort)
-            .group_by(D.c.owner_id)
-        ).all()
-        return {
-            r[0]: (int(r[1]), [int(x or 0) for x in r[2 : 2 + n]], int(r[2 + n] or 0)) for r in rows
-        }
+        ctx.memo["owner_facts"] = out
+        return out
 
     # --- stage efficiency ----------------------------------------------------------------
     def stage_efficiency(self, f: MetricsFilter) -> StageEfficiencyReport:
         with self.db.read() as s:
-            ctx = resolve(s, f)
-            cohort = [*self._deal_conds(ctx), *_in_period(D.c.created_at, ctx)]
-            n = len(ctx.open_stages)
-            _created, reached, won = _team_totals(self._reached_counts(s, ctx, cohort), n)
-            lost_here = dict(
-                s.execute(
-                    select(D.c.lost_at_stage_id, func.count())
-                    .where(*cohort, self._is_lost(ctx))
-                    .group_by(D.c.lost_at_stage_id)
-                ).all()
-            )
-            open_here = dict(
-                s.execute(
-                    select(D.c.stage_id, func.count())
-                    .where(*cohort, self._is_open(ctx))
-                    .group_by(D.c.stage_id)
-                ).all()
-            )
-            visits = self._visits(ctx, cohort)
-            stats = self._stats(s, select(visits.c.stage_id, visits.c.v), keys=("stage_id",))
-            rows = []
-            for i, st in enumerate(ctx.open_stages):
-                advanced = reached[i + 1] if i + 1 < n else won
-                count, avg, median = stats.get((st.id,), (0, None, None))
-                rows.append(
-                    StageEfficiencyRow(
-                        stage_id=st.id,
-                        stage_key=st.key,
-                        stage_name=st.name,
-                        reached=reached[i],
-                        advanced=advanced,
-                        conversion=_ratio(advanced, reached[i]),
-                        lost_here=int(lost_here.get(st.id, 0)),
-                        open_here=int(open_here.get(st.id, 0)),
-                        avg_days=avg,
-                        median_days=median,
-                        visits=count,
-                    )
-                )
-            return StageEfficiencyReport(ctx.period, tuple(rows), _bottleneck(rows))
+            return self._stage_efficiency(s, resolve(s, f))
 
-    def _visits(self, ctx: Ctx, conds: Sequence[ColumnElement[bool]]) -> Any:
-        """Completed stage visits of the deals matching ``conds``: stage_id, v (days)."""
-        nxt = func.lead(T.c.at).over(partition_by=T.c.deal_id, order_by=(T.c.at, T.c.id))
-        seq = (
-            select(T.c.to_stage_id.label("stage_id"), T.c.at, nxt.label("next_at"))
-            .select_from(T.join(D, D.c.id == T.c.deal_id))
-            .where(*conds)
-            .subquery("seq")
-        )
-        return (
-            select(seq.c.stage_id, days_between(seq.c.at, seq.c.next_at).label("v"))
-            .where(seq.c.next_at.is_not(None))
-            .subquery("visits")
-        )
+    def _stage_efficiency(self, s: Session, ctx: Ctx) -> StageEfficiencyReport:
+        n = len(ctx.open_stages)
+        team = OwnerFacts.total(self._owner_facts(s, ctx).values(), n)
+        reached, won = team.reached, team.won_now
+        stats = self._stats(s, SV.c.days, self._visit_conds(ctx), SV.c.stage_id)
+        rows = []
+        for i, st in enumerate(ctx.open_stages):
+            advanced = reached[i + 1] if i + 1 < n else won
+            count, avg, median = stats.get(st.id, (0, None, None))
+            rows.append(
+                StageEfficiencyRow(
+                    stage_id=st.id,
+                    stage_key=st.key,
+                    stage_name=st.name,
+                    reached=reached[i],
+                    advanced=advanced,
+                    conversion=_ratio(advanced, reached[i]),
+                    lost_here=team.lost_here[i],
+                    open_here=team.open_here[i],
+                    avg_days=avg,
+                    median_days=median,
+                    visits=count,
+                )
+            )
+        return StageEfficiencyReport(ctx.period, tuple(rows), _bottleneck(rows))
+
+    @staticmethod
+    def _visit_conds(ctx: Ctx) -> list[ColumnElement[bool]]:
+        """The cohort's completed stage visits: by the deal's pipeline, owner, source and
+        creation time, all copied into ``stage_visits``."""
+        conds: list[ColumnElement[bool]] = [SV.c.pipeline_id == ctx.pipeline_id]
+        if ctx.owner_ids is not None:
+            conds.append(SV.c.owner_id.in_(ctx.owner_ids))
+        if ctx.filter.source_id is not None:
+            conds.append(SV.c.source_id == ctx.filter.source_id)
+        return conds + _in_period(SV.c.deal_created_at, ctx)
 
     # --- funnel ---------------------------------------------------------------------------
     def funnel(self, f: MetricsFilter) -> FunnelReport:
         with self.db.read() as s:
-            ctx = resolve(s, f)
-            cohort = [*self._deal_conds(ctx), *_in_period(D.c.created_at, ctx)]
-            per_owner = self._reached_counts(s, ctx, cohort)
-            names = self._user_names(s)
-        team = _funnel(ctx, None, TEAM, *_team_totals(per_owner, len(ctx.open_stages)), None)
+            return self._funnel(s, resolve(s, f))
+
+    def _funnel(self, s: Session, ctx: Ctx) -> FunnelReport:
+        per_owner = self._owner_facts(s, ctx)
+        names = self._user_names(s)
+        t = OwnerFacts.total(per_owner.values(), len(ctx.open_stages))
+        team = _funnel(ctx, None, TEAM, t.created, t.reached, t.won_now, None)
         people = [
-            _funnel(ctx, oid, names.get(oid, str(oid)), c, r, w, team)
-            for oid, (c, r, w) in per_owner.items()
+            _funnel(ctx, oid, names.get(oid, str(oid)), o.created, o.reached, o.won_now, team)
+            for oid, o in per_owner.items()
+            if o.created
         ]
         people.sort(key=lambda p: p.owner_name.casefold())
         return FunnelReport(ctx.period, team, tuple(people))
@@ -579,57 +528,73 @@ class MetricsService:
     # --- new customers ------------------------------------------------------------------------
     def new_customers(self, f: MetricsFilter) -> NewCustomersReport:
         with self.db.read() as s:
-            ctx = resolve(s, f)
-            fw = self._first_wins(ctx)
-            lo, hi = self._bounds(ctx)
-            day = local_day_number(fw.c.closed_at, ctx.tz, lo, hi)
-            by_day = s.execute(
-                select(
-                    C.c.source_id, day, func.count(), type_coerce(func.sum(fw.c.amount), MONEY_SUM)
-                )
-                .select_from(fw.join(C, C.c.id == fw.c.customer_id))
-                .group_by(C.c.source_id, day)
-            ).all()
-            first_amounts: dict[Any, Decimal] = defaultdict(Decimal)
-            for source_id, _day, _n, amount in by_day:
-                first_amounts[source_id] += Decimal(amount or 0)
-            # Σ won amount in the period per customer first (small), then per source of the
-            # new customers; joining every deal to the first wins directly is quadratic.
-            won_per_customer = (
-                select(D.c.customer_id.label("customer_id"), func.sum(D.c.amount).label("total"))
-                .where(
-                    *self._deal_conds(ctx),
-                    self._is_won(ctx),
-                    D.c.customer_id.is_not(None),
-                    *_in_period(D.c.closed_at, ctx),
-                )
-                .group_by(D.c.customer_id)
-                .subquery("won_per_customer")
+            return self._new_customers(s, resolve(s, f))
+
+    def _new_customers(self, s: Session, ctx: Ctx) -> NewCustomersReport:
+        # The first wins are computed once (a materialized CTE) for both parts below.
+        fw = self._first_wins(ctx, cte=True)
+        lo, hi = self._bounds(ctx)
+        day = local_day_number(fw.c.closed_at, ctx.tz, lo, hi)
+        # Σ won amount in the period per customer first (small), then per source of the
+        # new customers; joining every deal to the first wins directly is quadratic.
+        customer = (D.c.customer_id + 0).label("customer_id")  # see _owner_facts on "+ 0"
+        won_per_customer = (
+            select(customer, func.sum(D.c.amount).label("total"))
+            .where(
+                *self._deal_conds(ctx),
+                self._is_won(ctx),
+                D.c.customer_id.is_not(None),
+                *_in_period(D.c.closed_at, ctx),
             )
-            won_amounts = dict(
-                s.execute(
-                    select(
-                        C.c.source_id, type_coerce(func.sum(won_per_customer.c.total), MONEY_SUM)
-                    )
-                    .select_from(
-                        fw.join(
-                            won_per_customer, won_per_customer.c.customer_id == fw.c.customer_id
-                        ).join(C, C.c.id == fw.c.customer_id)
-                    )
-                    .group_by(C.c.source_id)
-                ).all()
+            .group_by(customer)
+            .subquery("won_per_customer")
+        )
+        by_day_q = (
+            select(
+                literal("day").label("part"),
+                C.c.source_id,
+                day.label("day"),
+                func.count().label("n"),
+                type_coerce(func.sum(fw.c.amount), MONEY_SUM).label("amount"),
             )
-            leads = {
-                r[0]: (int(r[1]), int(r[2] or 0))
-                for r in s.execute(
-                    select(
-                        D.c.source_id, func.count(), func.sum(case((self._is_won(ctx), 1), else_=0))
-                    )
-                    .where(*self._deal_conds(ctx), *_in_period(D.c.created_at, ctx))
-                    .group_by(D.c.source_id)
+            .select_from(fw.join(C, C.c.id == fw.c.customer_id))
+            .group_by(C.c.source_id, day)
+        )
+        won_q = (
+            select(
+                literal("won").label("part"),
+                C.c.source_id,
+                literal(None, Integer).label("day"),
+                literal(None, Integer).label("n"),
+                type_coerce(func.sum(won_per_customer.c.total), MONEY_SUM).label("amount"),
+            )
+            .select_from(
+                fw.join(won_per_customer, won_per_customer.c.customer_id == fw.c.customer_id).join(
+                    C, C.c.id == fw.c.customer_id
                 )
-            }
-            source_names = dict(s.execute(select(SRC.c.id, SRC.c.name)).all())
+            )
+            .group_by(C.c.source_id)
+        )
+        by_day = []
+        won_amounts: dict[Any, Any] = {}
+        for part, source_id, day_no, count, amount in s.execute(union_all(by_day_q, won_q)):
+            if part == "day":
+                by_day.append((source_id, day_no, count, amount))
+            else:
+                won_amounts[source_id] = amount
+        first_amounts: dict[Any, Decimal] = defaultdict(Decimal)
+        for source_id, _day, _n, amount in by_day:
+            first_amounts[source_id] += Decimal(amount or 0)
+        source = (D.c.source_id + 0).label("source_id")  # see _owner_facts on "+ 0"
+        leads = {
+            r[0]: (int(r[1]), int(r[2] or 0))
+            for r in s.execute(
+                select(source, func.count(), func.sum(case((self._is_won(ctx), 1), else_=0)))
+                .where(*self._deal_conds(ctx), *_in_period(D.c.created_at, ctx))
+                .group_by(source)
+            )
+        }
+        source_names = dict(s.execute(select(SRC.c.id, SRC.c.name)).all())
         months: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for source_id, day_no, count, _amount in by_day:
             key = day_from_number(int(day_no)).strftime("%Y-%m")
@@ -685,33 +650,35 @@ class MetricsService:
         if months < 1:
             raise ValueError("months must be at least 1")
         with self.db.read() as s:
-            ctx = resolve(s, f)
-            month_starts = [ctx.month_start(ctx.today, k) for k in range(months + 1)]
-            bucket = case(
-                (D.c.expected_close.is_(None), literal("no_date")),
-                (D.c.expected_close < ctx.today, literal("overdue")),
-                *[
-                    (
-                        D.c.expected_close < month_starts[k + 1],
-                        literal(month_starts[k].strftime("%Y-%m")),
-                    )
-                    for k in range(months)
-                ],
-                else_=literal("later"),
-            )
-            open_rows = s.execute(
-                select(
-                    bucket.label("bucket"),
-                    D.c.owner_id,
-                    D.c.stage_id,
-                    func.count(),
-                    type_coerce(func.sum(D.c.amount), MONEY_SUM),
+            return self._forecast(s, resolve(s, f), months=months)
+
+    def _forecast(self, s: Session, ctx: Ctx, *, months: int = 6) -> ForecastReport:
+        month_starts = [ctx.month_start(ctx.today, k) for k in range(months + 1)]
+        bucket = case(
+            (D.c.expected_close.is_(None), literal("no_date")),
+            (D.c.expected_close < ctx.today, literal("overdue")),
+            *[
+                (
+                    D.c.expected_close < month_starts[k + 1],
+                    literal(month_starts[k].strftime("%Y-%m")),
                 )
-                .where(*self._deal_conds(ctx), self._is_open(ctx))
-                .group_by(bucket, D.c.owner_id, D.c.stage_id)
-            ).all()
-            p_owner, p_team = self._win_probabilities(s, ctx)
-            history = self._forecast_history(s, ctx)
+                for k in range(months)
+            ],
+            else_=literal("later"),
+        )
+        open_rows = s.execute(
+            select(
+                bucket.label("bucket"),
+                D.c.owner_id,
+                D.c.stage_id,
+                func.count(),
+                type_coerce(func.sum(D.c.amount), MONEY_SUM),
+            )
+            .where(*self._deal_conds(ctx), self._is_open(ctx))
+            .group_by(bucket, D.c.owner_id, D.c.stage_id)
+        ).all()
+        p_owner, p_team = self._win_probabilities(s, ctx)
+        history = self._forecast_history(s, ctx)
         prob = {st.id: st.probability for st in ctx.open_stages}
         index = ctx.stage_index
         acc: dict[str, list[Any]] = {}
@@ -756,15 +723,14 @@ class MetricsService:
             D.c.closed_at >= ctx.now - timedelta(days=HISTORY_DAYS),
             D.c.closed_at < ctx.now,
         ]
-        reach = self._reach(ctx, conds)
         won = self._is_won(ctx)
+        reached = [self._reached(ctx, i) for i in range(n)]
         rows = s.execute(
             select(
                 D.c.owner_id,
-                *[func.sum(case((reach.c.reach >= i, 1), else_=0)) for i in range(n)],
-                *[func.sum(case((and_(reach.c.reach >= i, won), 1), else_=0)) for i in range(n)],
+                *[func.sum(case((r, 1), else_=0)) for r in reached],
+                *[func.sum(case((and_(r, won), 1), else_=0)) for r in reached],
             )
-            .select_from(D.join(reach, reach.c.deal_id == D.c.id))
             .where(*conds)
             .group_by(D.c.owner_id)
         ).all()
@@ -789,82 +755,99 @@ class MetricsService:
     def _forecast_history(
         self, s: Session, ctx: Ctx, months: int = 6
     ) -> tuple[ForecastActual, ...]:
+        """For each of the last ``months`` months: the weighted forecast as it stood when
+        the month began (deals expected to close in it, at their stage then) against the
+        amount actually won in it. Two grouped queries for all the months."""
         current = ctx.month_start(ctx.today)
-        out = []
-        for k in range(months, 0, -1):
-            m_first = ctx.month_start(current, -k)
-            m_next = ctx.month_start(current, -k + 1)
-            m_start_utc = local_midnight(m_first, ctx.tz)
-            m_end_utc = local_midnight(m_next, ctx.tz)
-            ranked = (
-                select(
-                    T.c.deal_id,
-                    D.c.amount,
-                    T.c.to_stage_id,
-                    func.row_number()
-                    .over(partition_by=T.c.deal_id, order_by=(T.c.at.desc(), T.c.id.desc()))
-                    .label("rn"),
-                )
-                .select_from(T.join(D, D.c.id == T.c.deal_id))
+        firsts = [ctx.month_start(current, -k) for k in range(months, -1, -1)]  # + current
+        starts = [local_midnight(d, ctx.tz) for d in firsts]
+        ts = m.Deal.closed_at.type
+        # Month k of a deal by its expected close, and the instant its stage is read at.
+        month = case(
+            *[(D.c.expected_close < firsts[k + 1], literal(k)) for k in range(months)],
+            else_=literal(months),
+        )
+        cutoff = case(
+            *[(D.c.expected_close < firsts[k + 1], literal(starts[k], ts)) for k in range(months)],
+            else_=literal(starts[months], ts),
+        )
+        # The stay each deal was in at its month's start: entered before it, left at or
+        # after it (or not yet); one per deal, since a deal's stays chain end to start.
+        at_start = (
+            select(month.label("month"), D.c.amount, SV.c.stage_id)
+            .select_from(D.join(SV, SV.c.deal_id == D.c.id))
+            .where(
+                *self._deal_conds(ctx),
+                D.c.expected_close >= firsts[0],
+                D.c.expected_close < firsts[months],
+                SV.c.entered_at < cutoff,
+                or_(SV.c.left_at.is_(None), SV.c.left_at >= cutoff),
+            )
+            .subquery("at_month_start")
+        )
+        weighted: dict[int, Any] = {}
+        if ctx.open_stages:
+            prob = case(
+                {st.id: st.probability for st in ctx.open_stages},
+                value=at_start.c.stage_id,
+                else_=0,
+            )
+            weighted = dict(
+                s.execute(
+                    select(
+                        at_start.c.month, type_coerce(func.sum(at_start.c.amount * prob), MONEY_SUM)
+                    )
+                    .where(at_start.c.stage_id.in_([st.id for st in ctx.open_stages]))
+                    .group_by(at_start.c.month)
+                ).all()
+            )
+        closed_month = case(
+            *[(D.c.closed_at < starts[k + 1], literal(k)) for k in range(months)],
+            else_=literal(months),
+        )
+        actual = dict(
+            s.execute(
+                select(closed_month, type_coerce(func.sum(D.c.amount), MONEY_SUM))
                 .where(
                     *self._deal_conds(ctx),
-                    D.c.expected_close >= m_first,
-                    D.c.expected_close < m_next,
-                    T.c.at < m_start_utc,
-                )
-                .subquery("at_month_start")
-            )
-            open_ids = [st.id for st in ctx.open_stages] or [-1]
-            weighted = s.execute(
-                select(
-                    type_coerce(
-                        func.sum(
-                            ranked.c.amount
-                            * case(
-                                {st.id: st.probability for st in ctx.open_stages},
-                                value=ranked.c.to_stage_id,
-                                else_=0,
-                            )
-                            if ctx.open_stages
-                            else literal(0)
-                        ),
-                        MONEY_SUM,
-                    )
-                ).where(ranked.c.rn == 1, ranked.c.to_stage_id.in_(open_ids))
-            ).scalar_one()
-            actual = s.execute(
-                select(type_coerce(func.sum(D.c.amount), MONEY_SUM)).where(
-                    *self._deal_conds(ctx),
                     self._is_won(ctx),
-                    D.c.closed_at >= m_start_utc,
-                    D.c.closed_at < m_end_utc,
+                    D.c.closed_at >= starts[0],
+                    D.c.closed_at < starts[months],
                 )
-            ).scalar_one()
-            out.append(
-                ForecastActual(m_first.strftime("%Y-%m"), _weighted(weighted), _money(actual))
+                .group_by(closed_month)
+            ).all()
+        )
+        out = [
+            ForecastActual(
+                firsts[k].strftime("%Y-%m"), _weighted(weighted.get(k)), _money(actual.get(k))
             )
+            for k in range(months)
+        ]
         return tuple(out)
 
     # --- targets ------------------------------------------------------------------------------
     def targets(self, f: MetricsFilter) -> TargetsReport:
         with self.db.read() as s:
-            ctx = resolve(s, f)
-            team_first = case((TG.c.owner_id.is_(None), 0), else_=1)
-            stmt = select(TG).order_by(
-                TG.c.period_start, team_first, TG.c.owner_id, TG.c.metric, TG.c.id
-            )
-            if f.period_from is None and f.period_to is None:
-                stmt = stmt.where(TG.c.period_start <= ctx.today, TG.c.period_end > ctx.today)
-            else:
-                if f.period_to is not None:
-                    stmt = stmt.where(TG.c.period_start < f.period_to)
-                if f.period_from is not None:
-                    stmt = stmt.where(TG.c.period_end > f.period_from)
-            if ctx.owner_ids is not None:
-                stmt = stmt.where(TG.c.owner_id.in_(ctx.owner_ids))
-            targets = s.execute(stmt).all()
-            actuals = self._target_actuals(s, ctx, targets)
-            names = self._user_names(s)
+            return self._targets(s, resolve(s, f))
+
+    def _targets(self, s: Session, ctx: Ctx) -> TargetsReport:
+        f = ctx.filter
+        team_first = case((TG.c.owner_id.is_(None), 0), else_=1)
+        stmt = select(TG).order_by(
+            TG.c.period_start, team_first, TG.c.owner_id, TG.c.metric, TG.c.id
+        )
+        if f.period_from is None and f.period_to is None:
+            stmt = stmt.where(TG.c.period_start <= ctx.today, TG.c.period_end > ctx.today)
+        else:
+            if f.period_to is not None:
+                stmt = stmt.where(TG.c.period_start < f.period_to)
+            if f.period_from is not None:
+                stmt = stmt.where(TG.c.period_end > f.period_from)
+        if ctx.owner_ids is not None:
+            stmt = stmt.where(TG.c.owner_id.in_(ctx.owner_ids))
+        targets = s.execute(stmt).all()
+        actuals = self._target_actuals(s, ctx, targets)
+        names = self._user_names(s)
         rows = []
         for t in targets:
             actual = actuals.get(t.id, ZERO)
@@ -891,174 +874,128 @@ class MetricsService:
         return TargetsReport(ctx.period, tuple(rows))
 
     def _target_actuals(self, s: Session, ctx: Ctx, targets: Sequence[Any]) -> dict[int, Decimal]:
-        """Each target's metric over its own period, in one grouped query per metric."""
+        """Each target's metric over its own period (local days), by a few grouped joins of
+        the targets (as a VALUES list) with deals and activities: a person's targets
+        through the (owner, time) indexes, the team's through the time indexes."""
+        out: dict[int, Decimal] = {}
+        for i in range(0, len(targets), TARGET_CHUNK):
+            out.update(self._target_chunk(s, ctx, targets[i : i + TARGET_CHUNK]))
+        return out
+
+    def _target_chunk(self, s: Session, ctx: Ctx, targets: Sequence[Any]) -> dict[int, Decimal]:
         if not targets:
             return {}
-        spans = union_all(
-            *[
-                select(
-                    literal(t.id).label("tid"),
-                    literal(t.owner_id, Integer).label("owner_id"),
-                    literal(local_midnight(t.period_start, ctx.tz), m.Deal.closed_at.type).label(
-                        "lo"
-                    ),
-                    literal(local_midnight(t.period_end, ctx.tz), m.Deal.closed_at.type).label(
-                        "hi"
-                    ),
-                    literal(t.metric).label("metric"),
-                )
-                for t in targets
-            ]
-        ).subquery("spans")
-        owner_match = or_(spans.c.owner_id.is_(None), spans.c.owner_id == D.c.owner_id)
+        ts = m.Deal.closed_at.type
+        spans = (
+            values(
+                column("tid", Integer),
+                column("owner_id", Integer),
+                column("lo", ts),
+                column("hi", ts),
+                column("metric", String),
+                name="spans",
+            )
+            .data(
+                [
+                    (
+                        t.id,
+                        t.owner_id,
+                        local_midnight(t.period_start, ctx.tz),
+                        local_midnight(t.period_end, ctx.tz),
+                        t.metric,
+                    )
+                    for t in targets
+                ]
+            )
+            .cte("spans")  # SQLite names VALUES columns only in a WITH clause
+        )
         out: dict[int, Decimal] = {}
+
+        # CAST: PostgreSQL types a VALUES column of NULLs only (team targets) as text.
+        span_owner = cast(spans.c.owner_id, Integer)
+
+        def owner_match(col: ColumnElement[Any], team: bool) -> ColumnElement[bool]:
+            return span_owner.is_(None) if team else span_owner == col
+
         deal_conds = self._deal_conds(ctx, owners=False)
-        for tid, total in s.execute(
-            select(spans.c.tid, type_coerce(func.sum(D.c.amount), MONEY_SUM))
-            .select_from(
-                spans.join(
-                    D,
-                    and_(owner_match, D.c.closed_at >= spans.c.lo, D.c.closed_at < spans.c.hi),
-                )
-            )
-            .where(spans.c.metric == "won_amount", self._is_won(ctx), *deal_conds)
-            .group_by(spans.c.tid)
-        ):
-            out[tid] = Decimal(total or 0)
-        for tid, count in s.execute(
-            select(spans.c.tid, func.count())
-            .select_from(
-                spans.join(
-                    D,
-                    and_(owner_match, D.c.closed_at >= spans.c.lo, D.c.closed_at < spans.c.hi),
-                )
-            )
-            .where(spans.c.metric == "won_count", self._is_won(ctx), *deal_conds)
-            .group_by(spans.c.tid)
-        ):
-            out[tid] = Decimal(count)
         fw = self._first_wins(ctx, start=None, end=None, owners=False)
-        for tid, count in s.execute(
-            select(spans.c.tid, func.count())
-            .select_from(
-                spans.join(
-                    fw,
-                    and_(
-                        or_(spans.c.owner_id.is_(None), spans.c.owner_id == fw.c.owner_id),
-                        fw.c.closed_at >= spans.c.lo,
-                        fw.c.closed_at < spans.c.hi,
-                    ),
-                )
+        for team in (False, True):
+            in_span = and_(
+                owner_match(D.c.owner_id, team),
+                D.c.closed_at >= spans.c.lo,
+                D.c.closed_at < spans.c.hi,
             )
-            .where(spans.c.metric == "new_customers")
-            .group_by(spans.c.tid)
-        ):
-            out[tid] = Decimal(count)
-        for tid, count in s.execute(
-            select(spans.c.tid, func.count())
-            .select_from(
-                spans.join(
-                    A,
-                    and_(
-                        or_(spans.c.owner_id.is_(None), spans.c.owner_id == A.c.owner_id),
-                        A.c.done_at >= spans.c.lo,
-                        A.c.done_at < spans.c.hi,
-                    ),
+            for tid, metric, total, count in s.execute(
+                select(
+                    spans.c.tid,
+                    spans.c.metric,
+                    type_coerce(func.sum(D.c.amount), MONEY_SUM),
+                    func.count(),
                 )
+                .select_from(spans.join(D, in_span))
+                .where(
+                    spans.c.metric.in_(("won_amount", "won_count")),
+                    self._is_won(ctx),
+                    *deal_conds,
+                )
+                .group_by(spans.c.tid, spans.c.metric)
+            ):
+                out[tid] = Decimal(total or 0) if metric == "won_amount" else Decimal(count)
+            in_span = and_(
+                owner_match(fw.c.owner_id, team),
+                fw.c.closed_at >= spans.c.lo,
+                fw.c.closed_at < spans.c.hi,
             )
-            .where(spans.c.metric == "activities_done", A.c.kind != "note")
-            .group_by(spans.c.tid)
-        ):
-            out[tid] = Decimal(count)
+            for tid, count in s.execute(
+                select(spans.c.tid, func.count())
+                .select_from(spans.join(fw, in_span))
+                .where(spans.c.metric == "new_customers")
+                .group_by(spans.c.tid)
+            ):
+                out[tid] = Decimal(count)
+            in_span = and_(
+                owner_match(A.c.owner_id, team), A.c.done_at >= spans.c.lo, A.c.done_at < spans.c.hi
+            )
+            for tid, count in s.execute(
+                select(spans.c.tid, func.count())
+                .select_from(spans.join(A, in_span))
+                .where(spans.c.metric == "activities_done", A.c.kind != "note")
+                .group_by(spans.c.tid)
+            ):
+                out[tid] = Decimal(count)
         return out
 
     # --- performance ----------------------------------------------------------------------------
     def performance(self, f: MetricsFilter) -> PerformanceReport:
         with self.db.read() as s:
-            ctx = resolve(s, f)
-            conds = self._deal_conds(ctx)
-            won, lost = self._is_won(ctx), self._is_lost(ctx)
-            closed_period = [*conds, D.c.closed_at.is_not(None), *_in_period(D.c.closed_at, ctx)]
-            closed = {
-                r[0]: r[1:]
-                for r in s.execute(
-                    select(
-                        D.c.owner_id,
-                        func.sum(case((won, 1), else_=0)),
-                        func.sum(case((lost, 1), else_=0)),
-                        type_coerce(func.sum(case((won, D.c.amount), else_=0)), MONEY_SUM),
-                        func.sum(case((won, days_between(D.c.created_at, D.c.closed_at)))),
-                    )
-                    .where(*closed_period)
-                    .group_by(D.c.owner_id)
-                )
-            }
-            cohort = [*conds, *_in_period(D.c.created_at, ctx)]
-            reach = self._reach(ctx, cohort)
-            created = {
-                r[0]: (int(r[1]), int(r[2] or 0))
-                for r in s.execute(
-                    select(
-                        D.c.owner_id,
-                        func.count(),
-                        func.sum(case((reach.c.reach >= ctx.qualified_index, 1), else_=0)),
-                    )
-                    .select_from(D.outerjoin(reach, reach.c.deal_id == D.c.id))
-                    .where(*cohort)
-                    .group_by(D.c.owner_id)
-                )
-            }
-            fr, hours = self._response_hours(ctx, cohort)
-            resp_inner = (
-                select(D.c.owner_id, hours.label("v"))
-                .select_from(D.join(fr, fr.c.deal_id == D.c.id))
-                .where(*cohort)
-            )
-            resp, resp_team = self._medians_with_total(s, resp_inner, key="owner_id")
-            act_conds = [
-                A.c.done_at.is_not(None),
-                A.c.kind != "note",
-                *_in_period(A.c.done_at, ctx),
-            ]
-            if ctx.owner_ids is not None:
-                act_conds.append(A.c.owner_id.in_(ctx.owner_ids))
-            acts = dict(
-                s.execute(
-                    select(A.c.owner_id, func.count()).where(*act_conds).group_by(A.c.owner_id)
-                ).all()
-            )
-            pipe = {
-                r[0]: (r[1], r[2])
-                for r in s.execute(
-                    select(
-                        D.c.owner_id,
-                        type_coerce(func.sum(D.c.amount), MONEY_SUM),
-                        type_coerce(func.sum(D.c.amount * ST.c.probability), MONEY_SUM),
-                    )
-                    .select_from(D.join(ST, ST.c.id == D.c.stage_id))
-                    .where(*conds, self._is_open(ctx))
-                    .group_by(D.c.owner_id)
-                )
-            }
-            rot = self._rotting_select(ctx).subquery("rot")
-            rotting = dict(
-                s.execute(
-                    select(rot.c.owner_id, func.sum(rot.c.rotting)).group_by(rot.c.owner_id)
-                ).all()
-            )
-            attainment = self._won_target_attainment(s, ctx)
-            names = self._user_names(s)
+            return self._performance(s, resolve(s, f))
 
-        def row(oid: int | None, name: str, keys: Iterable[int | None]) -> PerformanceRow:
+    def _performance(self, s: Session, ctx: Ctx) -> PerformanceReport:
+        facts = self._owner_facts(s, ctx)
+        cohort = [*self._deal_conds(ctx), *_in_period(D.c.created_at, ctx)]
+        resp = self._medians(s, D.c.response_hours, cohort, D.c.owner_id)
+        resp_team = self._medians(s, D.c.response_hours, cohort).get(None)
+        act_conds = [
+            A.c.done_at.is_not(None),
+            A.c.kind != "note",
+            *_in_period(A.c.done_at, ctx),
+        ]
+        if ctx.owner_ids is not None:
+            act_conds.append(A.c.owner_id.in_(ctx.owner_ids))
+        acts = dict(
+            s.execute(
+                select(A.c.owner_id, func.count()).where(*act_conds).group_by(A.c.owner_id)
+            ).all()
+        )
+        attainment = self._won_target_attainment(s, ctx)
+        names = self._user_names(s)
+        n = len(ctx.open_stages)
+
+        def row(oid: int | None, name: str, keys: Iterable[int]) -> PerformanceRow:
             keys = list(keys)
-            wc = sum(int(closed[k][0] or 0) for k in keys if k in closed)
-            lc = sum(int(closed[k][1] or 0) for k in keys if k in closed)
-            wa = _money(sum((Decimal(closed[k][2] or 0) for k in keys if k in closed), ZERO))
-            cyc = sum(float(closed[k][3] or 0) for k in keys if k in closed)
-            cr = sum(created[k][0] for k in keys if k in created)
-            ql = sum(created[k][1] for k in keys if k in created)
-            op = sum((Decimal(pipe[k][0] or 0) for k in keys if k in pipe), ZERO)
-            wp = sum((Decimal(pipe[k][1] or 0) for k in keys if k in pipe), ZERO)
+            f = OwnerFacts.total((facts[k] for k in keys if k in facts), n)
+            wa = _money(f.won_amount)
+            wc = f.won_count
             if oid is None:
                 att_sum = [attainment[k] for k in keys if k in attainment]
                 att = (
@@ -1070,25 +1007,26 @@ class MetricsService:
             else:
                 a = attainment.get(oid)
                 att = _ratio(a[0], a[1]) if a else None
-                median = resp.get((oid,))
+                median = resp.get(oid)
             return PerformanceRow(
                 owner_id=oid,
                 owner_name=name,
                 won_count=wc,
                 won_amount=wa,
-                close_rate=_ratio(wc, wc + lc),
+                close_rate=_ratio(wc, wc + f.lost_count),
                 avg_deal_size=_money(wa / wc) if wc else None,
-                avg_cycle_days=cyc / wc if wc else None,
-                lead_conversion_rate=_ratio(ql, cr),
+                avg_cycle_days=f.cycle_days_sum / wc if wc else None,
+                lead_conversion_rate=_ratio(f.qualified, f.created),
                 response_time_median_hours=median,
                 activities_done=sum(int(acts.get(k, 0)) for k in keys),
-                open_pipeline_amount=_money(op),
-                weighted_pipeline_amount=_weighted(wp),
-                rotting_deals=sum(int(rotting.get(k) or 0) for k in keys),
+                open_pipeline_amount=_money(f.open_amount),
+                weighted_pipeline_amount=_weighted(f.weighted_sum),
+                rotting_deals=f.rotting,
                 target_attainment=att,
             )
 
-        owners = {k for k in (*closed, *created, *acts, *pipe) if k is not None}
+        # A person appears with any deal in the filter or any activity done in the period.
+        owners = {k for k, f in facts.items() if f.active} | {k for k in acts if k is not None}
         if ctx.owner_ids is not None:
             owners &= set(ctx.owner_ids)
         rows = sorted(
@@ -1124,45 +1062,50 @@ class MetricsService:
         if granularity not in ("day", "week"):
             raise ValueError("granularity must be 'day' or 'week'")
         with self.db.read() as s:
-            ctx = resolve(s, f)
-            conds = [A.c.done_at.is_not(None), *_in_period(A.c.done_at, ctx)]
-            if ctx.owner_ids is not None:
-                conds.append(A.c.owner_id.in_(ctx.owner_ids))
-            lo, hi = self._bounds(ctx)
+            return self._activity(s, resolve(s, f), granularity=granularity)
+
+    def _activity(
+        self, s: Session, ctx: Ctx, *, granularity: Granularity = "week"
+    ) -> ActivityReport:
+        conds = [A.c.done_at.is_not(None), *_in_period(A.c.done_at, ctx)]
+        if ctx.owner_ids is not None:
+            conds.append(A.c.owner_id.in_(ctx.owner_ids))
+        lo, hi = self._bounds(ctx)
+        if granularity == "week":
+            day = local_week_number(A.c.done_at, ctx.tz, lo, hi).label("day")
+        else:
             day = local_day_number(A.c.done_at, ctx.tz, lo, hi).label("day")
-            counts = s.execute(
-                select(A.c.owner_id, day, A.c.kind, func.count())
-                .where(*conds)
-                .group_by(A.c.owner_id, day, A.c.kind)
-            ).all()
-            over_conds = [A.c.done_at.is_(None), A.c.due_at.is_not(None), A.c.due_at < ctx.now]
-            if ctx.owner_ids is not None:
-                over_conds.append(A.c.owner_id.in_(ctx.owner_ids))
-            now = literal(ctx.now, m.Activity.due_at.type)
-            overdue_rows = s.execute(
-                select(
-                    A.c.id,
-                    A.c.owner_id,
-                    A.c.kind,
-                    A.c.subject,
-                    A.c.due_at,
-                    days_between(A.c.due_at, now),
-                    A.c.deal_id,
-                    A.c.customer_id,
-                )
-                .where(*over_conds)
-                .order_by(A.c.due_at, A.c.id)
-            ).all()
-            rot = self._rotting_select(ctx).subquery("rot")
-            rotting_rows = s.execute(
-                select(rot).where(rot.c.rotting == 1).order_by(rot.c.days_in_stage.desc(), rot.c.id)
-            ).all()
-            names = self._user_names(s)
+        counts = s.execute(
+            select(A.c.owner_id, day, A.c.kind, func.count())
+            .where(*conds)
+            .group_by(A.c.owner_id, day, A.c.kind)
+        ).all()
+        over_conds = [A.c.done_at.is_(None), A.c.due_at.is_not(None), A.c.due_at < ctx.now]
+        if ctx.owner_ids is not None:
+            over_conds.append(A.c.owner_id.in_(ctx.owner_ids))
+        now = literal(ctx.now, m.Activity.due_at.type)
+        overdue_rows = s.execute(
+            select(
+                A.c.id,
+                A.c.owner_id,
+                A.c.kind,
+                A.c.subject,
+                A.c.due_at,
+                days_between(A.c.due_at, now),
+                A.c.deal_id,
+                A.c.customer_id,
+            )
+            .where(*over_conds)
+            .order_by(A.c.due_at, A.c.id)
+        ).all()
+        rot = self._rotting_select(ctx).subquery("rot")
+        rotting_rows = s.execute(
+            select(rot).where(rot.c.rotting == 1).order_by(rot.c.days_in_stage.desc(), rot.c.id)
+        ).all()
+        names = self._user_names(s)
         buckets: dict[tuple[int, date, str], int] = defaultdict(int)
         for owner_id, day_no, kind, count in counts:
-            d = day_from_number(int(day_no))
-            if granularity == "week":
-                d -= timedelta(days=d.weekday())
+            d = day_from_number(int(day_no) * 7 - 3 if granularity == "week" else int(day_no))
             buckets[(owner_id, d, kind)] += int(count)
         rows = tuple(
             ActivityCount(o, names.get(o, str(o)), d, k, c)
@@ -1268,10 +1211,9 @@ class MetricsService:
         first within a stage). With ``q.deal_ids`` only those deals are read, cheaply."""
         with self.db.read() as s:
             ctx = resolve(s, f)
-            ids = q.deal_ids if q is not None else None
-            rot = self._rotting_select(ctx, self._board_conds(q), ids).subquery("rot")
-            nxt = self._next_due(ids)
+            _rot, in_stage, _silence, rotting = self._rot_columns(ctx)
             now = literal(ctx.now, m.Deal.created_at.type)
+            last = D.c.last_activity_at
             rows = s.execute(
                 select(
                     D.c.id,
@@ -1286,17 +1228,15 @@ class MetricsService:
                     D.c.expected_close,
                     D.c.source_id,
                     D.c.version,
-                    rot.c.days_in_stage,
-                    case((rot.c.last_at.is_(None), None), else_=days_between(rot.c.last_at, now)),
-                    nxt.c.next_due,
-                    rot.c.rotting,
+                    in_stage,
+                    case((last.is_(None), None), else_=days_between(last, now)),
+                    D.c.next_due_at,
+                    rotting,
                 )
                 .select_from(
-                    rot.join(D, D.c.id == rot.c.id)
-                    .join(U, U.c.id == D.c.owner_id)
-                    .outerjoin(C, C.c.id == D.c.customer_id)
-                    .outerjoin(nxt, nxt.c.deal_id == D.c.id)
+                    D.join(U, U.c.id == D.c.owner_id).outerjoin(C, C.c.id == D.c.customer_id)
                 )
+                .where(self._is_open(ctx), *self._deal_conds(ctx), *self._board_conds(q))
                 .order_by(D.c.stage_id, D.c.stage_entered_at, D.c.id)
             ).all()
         cards = []
@@ -1325,36 +1265,22 @@ class MetricsService:
             )
         return cards
 
-    @staticmethod
-    def _next_due(deal_ids: frozenset[int] | None = None) -> Any:
-        stmt = select(A.c.deal_id.label("deal_id"), func.min(A.c.due_at).label("next_due")).where(
-            A.c.deal_id.is_not(None), A.c.done_at.is_(None), A.c.due_at.is_not(None)
-        )
-        if deal_ids is not None:
-            stmt = stmt.where(A.c.deal_id.in_(sorted(deal_ids) or [-1]))
-        return stmt.group_by(A.c.deal_id).subquery("next_due")
-
     def deal_badges(self, f: MetricsFilter) -> dict[int, DealBadges]:
         """Per open deal in the filter: days in stage, days since its last done activity, its
         next open activity's due time, and whether it is rotting."""
         with self.db.read() as s:
             ctx = resolve(s, f)
-            rot = self._rotting_select(ctx).subquery("rot")
-            last = self._last_done(ctx)
-            nxt = self._next_due()
+            _rot, in_stage, _silence, rotting = self._rot_columns(ctx)
             now = literal(ctx.now, m.Deal.created_at.type)
+            last = D.c.last_activity_at
             rows = s.execute(
                 select(
-                    rot.c.id,
-                    rot.c.days_in_stage,
-                    case((last.c.last_at.is_(None), None), else_=days_between(last.c.last_at, now)),
-                    nxt.c.next_due,
-                    rot.c.rotting,
-                ).select_from(
-                    rot.outerjoin(last, last.c.deal_id == rot.c.id).outerjoin(
-                        nxt, nxt.c.deal_id == rot.c.id
-                    )
-                )
+                    D.c.id,
+                    in_stage,
+                    case((last.is_(None), None), else_=days_between(last, now)),
+                    D.c.next_due_at,
+                    rotting,
+                ).where(self._is_open(ctx), *self._deal_conds(ctx))
             ).all()
         return {
             r[0]: DealBadges(
@@ -1427,16 +1353,20 @@ class MetricsService:
 
     # --- everything ------------------------------------------------------------------------------
     def all(self, f: MetricsFilter) -> AllReports:
-        return AllReports(
-            kpis=self.kpis(f),
-            stages=self.stage_efficiency(f),
-            funnel=self.funnel(f),
-            new_customers=self.new_customers(f),
-            forecast=self.forecast(f),
-            targets=self.targets(f),
-            performance=self.performance(f),
-            activity=self.activity(f),
-        )
+        """Every report over one read transaction and one resolved filter, so they agree
+        with each other and share what they have in common (the cohort's reach counts)."""
+        with self.db.read() as s:
+            ctx = resolve(s, f)
+            return AllReports(
+                kpis=self._kpis(s, ctx),
+                stages=self._stage_efficiency(s, ctx),
+                funnel=self._funnel(s, ctx),
+                new_customers=self._new_customers(s, ctx),
+                forecast=self._forecast(s, ctx),
+                targets=self._targets(s, ctx),
+                performance=self._performance(s, ctx),
+                activity=self._activity(s, ctx),
+            )
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -1446,15 +1376,6 @@ def _aware(value: Any) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _team_totals(
-    per_owner: dict[int, tuple[int, list[int], int]], n: int
-) -> tuple[int, list[int], int]:
-    created = sum(v[0] for v in per_owner.values())
-    reached = [sum(v[1][i] for v in per_owner.values()) for i in range(n)]
-    won = sum(v[2] for v in per_owner.values())
-    return created, reached, won
 
 
 def _pace(actual: Decimal, expected: Decimal) -> Pace:

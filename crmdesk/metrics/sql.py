@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+import functools
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Float, Integer, case, cast, func, literal
@@ -28,8 +29,11 @@ def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
 
 def _sqlite_epoch(expr: str) -> str:
     """Exact seconds of an SQLite timestamp text 'YYYY-MM-DD HH:MM:SS[.ffffff]': whole
-    seconds from strftime, plus the fraction as written (julianday would round it)."""
-    return f"(CAST(strftime('%s', {expr}) AS INTEGER) + CAST(substr({expr}, 20) AS REAL))"
+    seconds from strftime on the text without its fraction (SQLite reads times to the
+    millisecond, so .9995 s and more would round up a second), plus the fraction as
+    written."""
+    whole = f"CAST(strftime('%s', substr({expr}, 1, 19)) AS INTEGER)"
+    return f"({whole} + CAST(substr({expr}, 20) AS REAL))"
 
 
 @compiles(epoch_seconds, "postgresql")
@@ -39,8 +43,9 @@ def _epoch_pg(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
 
 
 class epoch_millis(FunctionElement[int]):
-    """Whole milliseconds since 1970-01-01 UTC of a naive-UTC timestamp column: cheap on
-    SQLite (julianday, rounded back to the millisecond it holds exactly)."""
+    """Whole milliseconds since 1970-01-01 UTC of a naive-UTC timestamp column, truncated
+    (floor): cheap on SQLite (julianday of the text cut to the millisecond, which it
+    then holds exactly; the whole text would round .9995 up to the next millisecond)."""
 
     type = Integer()
     inherit_cache = True
@@ -50,7 +55,7 @@ class epoch_millis(FunctionElement[int]):
 @compiles(epoch_millis, "sqlite")
 def _millis_sqlite(element: epoch_millis, compiler: Any, **kw: Any) -> str:
     (arg,) = list(element.clauses)
-    jd = f"julianday({compiler.process(arg, **kw)})"
+    jd = f"julianday(substr({compiler.process(arg, **kw)}, 1, 23))"
     return f"CAST(round(({jd} - 2440587.5) * 86400000.0) AS INTEGER)"
 
 
@@ -91,8 +96,17 @@ def utc_offsets(tz: tzinfo, start: datetime, end: datetime) -> list[tuple[dateti
 
     Each piece holds from the previous piece's ``until`` (or the beginning) up
     to its own ``until``; the last piece has ``until=None``. Found by scanning
-    days and bisecting each change to the second.
+    days and bisecting each change to the second; remembered per zone and days.
     """
+    first = start.astimezone(UTC).date()
+    last = end.astimezone(UTC).date() + timedelta(days=1)
+    return list(_utc_offsets(tz, first, last))
+
+
+@functools.lru_cache(maxsize=64)
+def _utc_offsets(tz: tzinfo, first: date, last: date) -> tuple[tuple[datetime | None, int], ...]:
+    start = datetime.combine(first, time(0), tzinfo=UTC)
+    end = datetime.combine(last, time(0), tzinfo=UTC)
 
     def off(t: datetime) -> int:
         delta = t.astimezone(tz).utcoffset()
@@ -118,7 +132,7 @@ def utc_offsets(tz: tzinfo, start: datetime, end: datetime) -> list[tuple[dateti
             current = off(hi)
         t = nxt
     pieces.append((None, current))
-    return pieces
+    return tuple(pieces)
 
 
 def local_day_number(
@@ -139,3 +153,20 @@ def local_day_number(
         )
     local_ms = epoch_millis(col) + offset * 1000
     return cast(func.floor(local_ms / 86400000.0), Integer)
+
+
+def local_week_number(
+    col: ColumnElement[Any], tz: tzinfo, start: datetime, end: datetime
+) -> ColumnElement[int]:
+    """The local week (Monday to Sunday) of a naive-UTC timestamp column, as a number
+    ``w`` whose Monday is day ``7 * w - 3`` since 1970-01-01 (a Thursday)."""
+    pieces = utc_offsets(tz, start, end)
+    if len(pieces) == 1:
+        offset: ColumnElement[Any] = literal(pieces[0][1])
+    else:
+        offset = case(
+            *[(col < until, literal(sec)) for until, sec in pieces[:-1]],
+            else_=literal(pieces[-1][1]),
+        )
+    local_ms = epoch_millis(col) + (offset + 3 * 86400) * 1000
+    return cast(func.floor(local_ms / (7 * 86400000.0)), Integer)

@@ -112,6 +112,11 @@ def add_stage(
         clean_names = _names(v, names)
         prob = v.integer("probability", probability, lo=0, hi=100)
         rot = v.integer("rot_days", rot_days, lo=1, hi=3650, required=False)
+        taken = set(s.execute(select(m.Stage.slot).where(m.Stage.pipeline_id == pipe.id)).scalars())
+        slot = next((i for i in range(m.MAX_STAGE_SLOT + 1) if i not in taken), None)
+        if slot is None:
+            # Inactive stages keep their slot: the history still refers to them.
+            v.add("key", "too_many", limit=m.MAX_STAGE_SLOT + 1)
         v.check()
         stages = list(
             s.execute(
@@ -129,6 +134,7 @@ def add_stage(
             probability=prob,
             rot_days=rot,
             kind=StageKind.OPEN.value,
+            slot=slot,
         )
         s.add(stage)
         open_stages.insert(index, stage)

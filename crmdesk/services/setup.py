@@ -84,6 +84,7 @@ def ensure_initialized(
                         probability=prob,
                         rot_days=rot,
                         kind=kind,
+                        slot=pos,
                     )
                 )
             s.flush()

@@ -60,6 +60,7 @@ def describe_field(err: FieldError) -> str:
         "duplicate": _t("Already used: {value}."),
         "invalid": _t("Not valid: {reason}."),
         "not_allowed": _t("Cannot be changed here: {reason}."),
+        "too_many": _t("Cannot be added: at most {limit} are allowed."),
     }
     template = templates.get(err.code, err.code)
     try:

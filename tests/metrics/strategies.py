@@ -402,8 +402,9 @@ def insert_scenario(db: Database, sc: Scenario) -> None:
                     "rot_days": s.rot_days,
                     "kind": s.kind,
                     "active": True,
+                    "slot": slot,
                 }
-                for s in sc.stages
+                for slot, s in enumerate(sc.stages)
             ],
         )
         conn.execute(
@@ -462,7 +463,10 @@ def insert_scenario(db: Database, sc: Scenario) -> None:
         ]
         conn.execute(
             insert(m.Stage.__table__),
-            [{**s, "pipeline_id": SECOND_PIPELINE, "active": True} for s in second],
+            [
+                {**s, "pipeline_id": SECOND_PIPELINE, "active": True, "slot": s["position"]}
+                for s in second
+            ],
         )
         conn.execute(
             update(m.Pipeline.__table__)

@@ -97,6 +97,7 @@ def add_second_pipeline(db: Database) -> tuple[int, int]:
             probability=30,
             kind="open",
             active=True,
+            slot=0,
         )
         s.add(stage)
         s.flush()

@@ -146,7 +146,10 @@ def make_user(db: Database, admin_id: int):  # type: ignore[no-untyped-def]
         n = next(counter)
         role = Role(role)
         info = users.create_user(
-            db, by=admin_id, name=name or f"{role.value.title()} {n}", login=f"{role.value}{n}",
+            db,
+            by=admin_id,
+            name=name or f"{role.value.title()} {n}",
+            login=f"{role.value}{n}",
             role=role,
         ).value
         return info.id

@@ -69,6 +69,18 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class ZoneOffset(Base):
+    """One piece of the team time zone's history: the UTC offset in force until
+    ``until_at`` (from the previous piece's), the last piece with ``until_at`` NULL.
+    Written by ``crmdesk.db.zone.store_time_zone``; read by the activity-day triggers."""
+
+    __tablename__ = "zone_offsets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    until_at: Mapped[datetime | None] = mapped_column(index=True)
+    offset_s: Mapped[int] = mapped_column(Integer)
+
+
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("role IN ('admin', 'manager', 'rep')", name="role"),)
@@ -383,8 +395,9 @@ class Activity(Base):
         Index("ix_activities_deal_done", "deal_id", "done_at"),
         # Covers the first response (first done call, meeting or e-mail) of each deal.
         Index("ix_activities_deal_kind_done", "deal_id", "kind", "done_at"),
-        # Counts done activities per person, kind and day from the index alone.
-        Index("ix_activities_owner_kind_done", "owner_id", "kind", "done_at"),
+        # Counts done activities per person, kind and team-zone day from the index
+        # alone, in index order (no sort).
+        Index("ix_activities_owner_kind_day", "owner_id", "kind", "done_day", "done_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -398,6 +411,9 @@ class Activity(Base):
     )
     due_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
+    #: Derived, kept by triggers (migration 0005): the local day of ``done_at`` in the
+    #: team's time zone, as days since 1970-01-01 (see ``crmdesk.db.zone``).
+    done_day: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,36 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crmdesk.db import models as m
+from crmdesk.db.zone import TIME_ZONE_KEY
 from crmdesk.domain import FieldError, ValidationError
 from crmdesk.domain.reports import MetricsFilter, PeriodInfo
-
-
-def local_timezone_name() -> str:
-    """The IANA name of this computer's time zone, or "UTC" when it cannot be told."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    if name and _valid_zone(name):
-        return name
-    etc = Path("/etc/timezone")
-    if etc.is_file():
-        name = etc.read_text(encoding="utf-8").strip()
-        if _valid_zone(name):
-            return name
-    localtime = Path("/etc/localtime")
-    if localtime.is_symlink():
-        target = str(localtime.resolve())
-        if "zoneinfo/" in target:
-            name = target.split("zoneinfo/", 1)[1]
-            if _valid_zone(name):
-                return name
-    return "UTC"
-
-
-def _valid_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+from crmdesk.domain.timezones import local_timezone_name
 
 
 def resolve_zone(name: str | None) -> tuple[str, tzinfo]:
@@ -88,6 +60,8 @@ class Ctx:
     lost_stage_ids: tuple[int, ...]
     qualified_index: int
     won_slots: tuple[int, ...] = ()
+    #: The team's time zone, for which each done activity's day is stored.
+    team_zone: str | None = None
     #: Results shared by the reports of one request (see ``MetricsService.all``).
     memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -173,6 +147,9 @@ def resolve(session: Session, f: MetricsFilter) -> Ctx:
         lost_stage_ids=tuple(s.id for s in stages if s.kind == "lost"),
         qualified_index=max(qualified, 0),
         won_slots=tuple(s.slot for s in stages if s.kind == "won"),
+        team_zone=session.execute(
+            select(m.Setting.value).where(m.Setting.key == TIME_ZONE_KEY)
+        ).scalar_one_or_none(),
     )
 
 

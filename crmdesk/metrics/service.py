@@ -1071,15 +1071,27 @@ class MetricsService:
         if ctx.owner_ids is not None:
             conds.append(A.c.owner_id.in_(ctx.owner_ids))
         lo, hi = self._bounds(ctx)
-        if granularity == "week":
-            day = local_week_number(A.c.done_at, ctx.tz, lo, hi).label("day")
+        if ctx.team_zone == ctx.tz_name:
+            # The stored team-zone day: grouped in the order of ix_activities_owner_kind_day,
+            # so the database neither computes a day nor sorts.
+            counts = s.execute(
+                select(A.c.owner_id, A.c.kind, A.c.done_day, func.count())
+                .where(*conds)
+                .group_by(A.c.owner_id, A.c.kind, A.c.done_day)
+            ).all()
+            counts = [(o, d, k, n) for o, k, d, n in counts]
+            weekly_in_sql = False
         else:
-            day = local_day_number(A.c.done_at, ctx.tz, lo, hi).label("day")
-        counts = s.execute(
-            select(A.c.owner_id, day, A.c.kind, func.count())
-            .where(*conds)
-            .group_by(A.c.owner_id, day, A.c.kind)
-        ).all()
+            if granularity == "week":
+                day = local_week_number(A.c.done_at, ctx.tz, lo, hi).label("day")
+            else:
+                day = local_day_number(A.c.done_at, ctx.tz, lo, hi).label("day")
+            counts = s.execute(
+                select(A.c.owner_id, day, A.c.kind, func.count())
+                .where(*conds)
+                .group_by(A.c.owner_id, day, A.c.kind)
+            ).all()
+            weekly_in_sql = granularity == "week"
         over_conds = [A.c.done_at.is_(None), A.c.due_at.is_not(None), A.c.due_at < ctx.now]
         if ctx.owner_ids is not None:
             over_conds.append(A.c.owner_id.in_(ctx.owner_ids))
@@ -1105,7 +1117,12 @@ class MetricsService:
         names = self._user_names(s)
         buckets: dict[tuple[int, date, str], int] = defaultdict(int)
         for owner_id, day_no, kind, count in counts:
-            d = day_from_number(int(day_no) * 7 - 3 if granularity == "week" else int(day_no))
+            if weekly_in_sql:
+                d = day_from_number(int(day_no) * 7 - 3)
+            else:
+                d = day_from_number(int(day_no))
+                if granularity == "week":
+                    d -= timedelta(days=d.weekday())
             buckets[(owner_id, d, kind)] += int(count)
         rows = tuple(
             ActivityCount(o, names.get(o, str(o)), d, k, c)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Float, Integer, case, cast, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from crmdesk.domain.timezones import utc_offsets
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -89,50 +90,6 @@ def _days_pg(element: days_between, compiler: Any, **kw: Any) -> str:
         f"(CAST(EXTRACT(EPOCH FROM ({compiler.process(b, **kw)} - {compiler.process(a, **kw)}))"
         " AS DOUBLE PRECISION) / 86400.0)"
     )
-
-
-def utc_offsets(tz: tzinfo, start: datetime, end: datetime) -> list[tuple[datetime | None, int]]:
-    """The UTC offsets of ``tz`` between two instants, as ``(until, seconds)`` pieces.
-
-    Each piece holds from the previous piece's ``until`` (or the beginning) up
-    to its own ``until``; the last piece has ``until=None``. Found by scanning
-    days and bisecting each change to the second; remembered per zone and days.
-    """
-    first = start.astimezone(UTC).date()
-    last = end.astimezone(UTC).date() + timedelta(days=1)
-    return list(_utc_offsets(tz, first, last))
-
-
-@functools.lru_cache(maxsize=64)
-def _utc_offsets(tz: tzinfo, first: date, last: date) -> tuple[tuple[datetime | None, int], ...]:
-    start = datetime.combine(first, time(0), tzinfo=UTC)
-    end = datetime.combine(last, time(0), tzinfo=UTC)
-
-    def off(t: datetime) -> int:
-        delta = t.astimezone(tz).utcoffset()
-        return int(delta.total_seconds()) if delta is not None else 0
-
-    start = start.astimezone(UTC) - timedelta(days=2)
-    end = end.astimezone(UTC) + timedelta(days=2)
-    pieces: list[tuple[datetime | None, int]] = []
-    t, current = start, off(start)
-    step = timedelta(days=1)
-    while t < end:
-        nxt = min(t + step, end)
-        if off(nxt) != current:
-            lo, hi = t, nxt  # off(lo) == current != off(hi)
-            while (hi - lo) > timedelta(seconds=1):
-                mid = lo + (hi - lo) / 2
-                if off(mid) == current:
-                    lo = mid
-                else:
-                    hi = mid
-            hi = hi.replace(microsecond=0)
-            pieces.append((hi, current))
-            current = off(hi)
-        t = nxt
-    pieces.append((None, current))
-    return tuple(pieces)
 
 
 def local_day_number(

@@ -1,14 +1,17 @@
-"""Business settings kept in the database (the default currency, ...)."""
+"""Business settings kept in the database (the default currency, the team's time zone,
+...)."""
 
 from __future__ import annotations
 
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database
+from crmdesk.db.zone import TIME_ZONE_KEY, store_time_zone
 from crmdesk.domain import Change, Changes, Outcome
+from crmdesk.domain.timezones import valid_zone
 from crmdesk.services._common import Validator, actor, require_admin, setting
 
 #: Settings an admin may change, with their length limits.
-EDITABLE = {"currency": 3, "locale": 16}
+EDITABLE = {"currency": 3, "locale": 16, TIME_ZONE_KEY: 64}
 
 
 def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
@@ -27,6 +30,14 @@ def set_setting(db: Database, key: str, value: str, *, by: int) -> Outcome[str]:
             clean = v.currency("value", value)
             if clean is None and not v.has("value"):
                 v.add("value", "required")
+        elif key == TIME_ZONE_KEY:
+            clean = v.text("value", value, max_len=EDITABLE[key], required=True)
+            if clean and not valid_zone(clean):
+                v.add("value", "invalid", reason=f"unknown time zone {clean!r}")
+            v.check()
+            # The offsets and every done activity's local day follow the new zone.
+            store_time_zone(s, clean)
+            return Outcome(clean, Changes(Change.SETTINGS))
         else:
             clean = v.text("value", value, max_len=EDITABLE[key], required=True)
         v.check()

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database
+from crmdesk.db.zone import TIME_ZONE_KEY, store_time_zone
 from crmdesk.domain import Role
+from crmdesk.domain.timezones import local_timezone_name
 from crmdesk.services._common import utcnow
 
 #: The default pipeline of METRICS.md: key, English, Chinese, probability %, rot days, kind.
@@ -125,6 +127,9 @@ def ensure_initialized(
                 )
             )
             created_admin = True
+        if s.get(m.Setting, TIME_ZONE_KEY) is None:
+            # Days, weeks and months of the reports follow the team's zone by default.
+            store_time_zone(s, local_timezone_name())
         if s.get(m.Setting, "currency") is None:
             s.add(m.Setting(key="currency", value=currency or _pick("USD", "CNY", locale)))
         if s.get(m.Setting, "locale") is None:

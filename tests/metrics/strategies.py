@@ -23,12 +23,14 @@ from sqlalchemy import delete, insert, update
 
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database
+from crmdesk.db.zone import store_time_zone
 from crmdesk.domain.reports import MetricsFilter
 
 NOW = datetime(2026, 3, 20, 9, 41, 17, tzinfo=UTC)
 TODAY = NOW.date()
 SPAN = timedelta(days=400)
 TZS = ("UTC", "Asia/Shanghai", "America/New_York", "Europe/Berlin")
+TEAM_ZONE = "Europe/Berlin"
 KINDS = ("call", "meeting", "email", "task", "note")
 METRICS = ("won_amount", "won_count", "new_customers", "activities_done")
 SOURCE_IDS = tuple(range(1, 9))  # the 8 default lead sources of a fresh database
@@ -374,7 +376,12 @@ def filters(draw: Any, reps: list[int] | None = None) -> MetricsFilter:
 
 
 def insert_scenario(db: Database, sc: Scenario) -> None:
-    """Write a scenario into a freshly initialised database (default pipeline id 1)."""
+    """Write a scenario into a freshly initialised database (default pipeline id 1).
+
+    The team's zone is TEAM_ZONE, so a filter in that zone reads the stored activity
+    days and a filter in any other zone computes them (both are compared)."""
+    with db.transaction() as s:
+        store_time_zone(s, TEAM_ZONE)
     stage_ids = [s.id for s in sc.stages if s.kind == "open"]
     won_id = next(s.id for s in sc.stages if s.kind == "won")
     lost_id = next(s.id for s in sc.stages if s.kind == "lost")

@@ -803,3 +803,69 @@ def test_funnels_are_monotone(w: World, svc: MetricsService) -> None:
     assert [sum(p.stages[i].reached for p in fun.people) for i in range(4)] == [
         s.reached for s in fun.team.stages
     ]
+
+
+# --------------------------------------------------------------------------- team zone
+# Each done activity's day is stored for the team's zone (the ``time_zone`` setting);
+# the activity report reads it when asked for that zone and computes it otherwise. Both
+# routes must give the same days, including after the team changes its zone.
+
+
+def _set_team_zone(w: World, zone: str) -> None:
+    from crmdesk.services.settings import set_setting
+    from crmdesk.services.setup import default_admin_id
+
+    set_setting(w.db, "time_zone", zone, by=default_admin_id(w.db))
+
+
+@pytest.mark.parametrize("team", [SH, NY, "Europe/Berlin"])
+def test_activity_days_are_the_same_read_or_computed(
+    w: World, svc: MetricsService, team: str
+) -> None:
+    _set_team_zone(w, team)
+    rep = w.rep("Ann")
+    deal = w.deal(rep, [(utc(2026, 3, 1), "prospecting")], 100)
+    # 16:00 UTC on 28 Feb is 00:00 on 1 March in Shanghai; 04:30 UTC on 9 March is
+    # 9 March in New York (summer time began on the 8th) but 8 March by winter time.
+    w.activity(rep, "call", deal=deal, done_at=local(SH, 2026, 3, 1))
+    w.activity(rep, "email", deal=deal, done_at=utc(2026, 3, 9, 4, 30))
+    w.activity(rep, "email", deal=deal, done_at=utc(2026, 3, 9, 3, 59, 59))
+    expected = {
+        SH: [(date(2026, 3, 1), "call", 1), (date(2026, 3, 9), "email", 2)],
+        NY: [
+            (date(2026, 2, 28), "call", 1),
+            (date(2026, 3, 8), "email", 1),
+            (date(2026, 3, 9), "email", 1),
+        ],
+        "UTC": [(date(2026, 2, 28), "call", 1), (date(2026, 3, 9), "email", 2)],
+    }
+    for zone, want in expected.items():
+        rows = svc.activity(flt(zone), granularity="day").rows
+        assert [(r.bucket, r.kind, r.count) for r in rows] == want, zone
+    weeks = svc.activity(flt(SH), granularity="week").rows  # Sunday 1 March: week of 23 Feb
+    assert [(r.bucket, r.kind, r.count) for r in weeks] == [
+        (date(2026, 2, 23), "call", 1),
+        (date(2026, 3, 9), "email", 2),
+    ]
+
+
+def test_changing_the_team_zone_moves_the_stored_days(w: World, svc: MetricsService) -> None:
+    _set_team_zone(w, "UTC")
+    rep = w.rep("Ann")
+    w.activity(rep, "call", customer=w.customer(), done_at=local(SH, 2026, 3, 1))
+    assert [r.bucket for r in svc.activity(flt("UTC"), granularity="day").rows] == [
+        date(2026, 2, 28)
+    ]
+    _set_team_zone(w, SH)  # now the Shanghai day is the stored one
+    assert [r.bucket for r in svc.activity(flt(SH), granularity="day").rows] == [date(2026, 3, 1)]
+    assert [r.bucket for r in svc.activity(flt("UTC"), granularity="day").rows] == [
+        date(2026, 2, 28)
+    ]
+
+
+def test_an_unknown_team_zone_is_refused(w: World) -> None:
+    from crmdesk.domain import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        _set_team_zone(w, "Mars/Olympus")
+    assert [(e.field, e.code) for e in err.value.errors] == [("value", "invalid")]

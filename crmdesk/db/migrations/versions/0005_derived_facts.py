@@ -13,6 +13,9 @@ The metrics read these instead of folding every deal's history on each request:
 * ``deals.cycle_days``: days from creation to close, for a closed deal;
 * ``customers.first_won_deal_id``: the customer's first won deal (by close time,
   then id), which makes it a new customer;
+* ``activities.done_day``: the local day of a done activity in the team's time
+  zone (the new ``time_zone`` setting, this computer's zone at upgrade), from the
+  zone's UTC offsets kept in the new table ``zone_offsets``;
 * ``stage_visits``: each stay in a stage, one per transition: when it began, when
   the next transition ended it and its length in days (both NULL for the stay the
   deal is in now), with the deal's pipeline, owner, source and creation time
@@ -22,7 +25,7 @@ Triggers on ``stage_transitions``, ``activities`` and ``deals`` keep them exact 
 every write, raw SQL included, on SQLite and PostgreSQL alike; the upgrade fills
 them from the history already there. The redundant ``(deal_id, at, id)`` index
 on transitions goes (the covering history index starts with the same columns),
-done activities get an index per person, kind and time, and deals one per person and
+done activities get an index per person, kind and team-zone day, and deals one per person and
 close time and a covering one of every column the per-person metrics read.
 """
 
@@ -30,6 +33,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.orm import Session
+
+from crmdesk.db.zone import TIME_ZONE_KEY, done_day_sql, store_time_zone
+from crmdesk.domain.timezones import local_timezone_name
 
 revision = "0005"
 down_revision = "0004"
@@ -127,6 +134,17 @@ FIRST_WIN = """
         ORDER BY d.closed_at, d.id LIMIT 1)"""
 
 SQLITE_TRIGGERS = {
+    "activities_day_insert": f"""
+    CREATE TRIGGER activities_day_insert AFTER INSERT ON activities
+    WHEN NEW.done_at IS NOT NULL
+    BEGIN
+    UPDATE activities SET done_day = {done_day_sql("sqlite", "done_at")} WHERE id = NEW.id;
+    END""",
+    "activities_day_update": f"""
+    CREATE TRIGGER activities_day_update AFTER UPDATE OF done_at ON activities
+    BEGIN
+    UPDATE activities SET done_day = {done_day_sql("sqlite", "done_at")} WHERE id = NEW.id;
+    END""",
     "deals_first_win_insert": f"""
     CREATE TRIGGER deals_first_win_insert AFTER INSERT ON deals
     WHEN NEW.customer_id IS NOT NULL
@@ -289,6 +307,13 @@ PG_FUNCTIONS["crmdesk_first_win_trigger()"] = f"""
     RETURN NULL;
     END $$ LANGUAGE plpgsql"""
 
+PG_FUNCTIONS["crmdesk_activity_day_trigger()"] = f"""
+    CREATE FUNCTION crmdesk_activity_day_trigger() RETURNS trigger AS $$
+    BEGIN
+    NEW.done_day := {done_day_sql("postgresql", "NEW.done_at")};
+    RETURN NEW;
+    END $$ LANGUAGE plpgsql"""
+
 PG_CYCLE = (
     "CAST(EXTRACT(EPOCH FROM (NEW.closed_at - NEW.created_at)) AS DOUBLE PRECISION) / 86400.0"
 )
@@ -310,6 +335,9 @@ PG_TRIGGERS = {
     ("deals_cycle", "deals"): """
     CREATE TRIGGER deals_cycle BEFORE INSERT OR UPDATE OF created_at, closed_at ON deals
     FOR EACH ROW EXECUTE FUNCTION crmdesk_deals_cycle_trigger()""",
+    ("activities_day", "activities"): """
+    CREATE TRIGGER activities_day BEFORE INSERT OR UPDATE OF done_at ON activities
+    FOR EACH ROW EXECUTE FUNCTION crmdesk_activity_day_trigger()""",
     ("deals_first_win", "deals"): """
     CREATE TRIGGER deals_first_win
     AFTER INSERT OR DELETE OR UPDATE OF stage_id, closed_at, customer_id ON deals
@@ -338,6 +366,12 @@ def _fill(sqlite: bool) -> None:
         op.execute(PG_MASK)
     op.execute(_activity_facts("1 = 1"))
     op.execute(FIRST_WIN)
+    session = Session(bind=bind)
+    zone = bind.execute(
+        sa.text("SELECT value FROM settings WHERE key = :k"), {"k": TIME_ZONE_KEY}
+    ).scalar()
+    store_time_zone(session, zone or local_timezone_name())
+    session.flush()
     if sqlite:
         op.execute(_sqlite_cycle("closed_at IS NOT NULL"))
         op.execute(_sqlite_response("1 = 1"))
@@ -377,6 +411,16 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("cycle_days", sa.Float(), nullable=True))
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("first_won_deal_id", sa.Integer(), nullable=True))
+    with op.batch_alter_table("activities", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("done_day", sa.Integer(), nullable=True))
+    op.create_table(
+        "zone_offsets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("until_at", sa.DateTime(), nullable=True),
+        sa.Column("offset_s", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_zone_offsets")),
+    )
+    op.create_index("ix_zone_offsets_until_at", "zone_offsets", ["until_at"], unique=False)
     op.create_table(
         "stage_visits",
         sa.Column("transition_id", sa.Integer(), nullable=False),
@@ -450,9 +494,9 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        "ix_activities_owner_kind_done",
+        "ix_activities_owner_kind_day",
         "activities",
-        ["owner_id", "kind", "done_at"],
+        ["owner_id", "kind", "done_day", "done_at"],
         unique=False,
     )
     op.drop_index("ix_stage_transitions_deal_at", table_name="stage_transitions")
@@ -479,7 +523,7 @@ def downgrade() -> None:
     op.create_index(
         "ix_stage_transitions_deal_at", "stage_transitions", ["deal_id", "at", "id"], unique=False
     )
-    op.drop_index("ix_activities_owner_kind_done", table_name="activities")
+    op.drop_index("ix_activities_owner_kind_day", table_name="activities")
     op.drop_index("ix_deals_cycle", table_name="deals")
     op.drop_index("ix_deals_owner_closed", table_name="deals")
     op.drop_index("ix_deals_facts", table_name="deals")
@@ -490,6 +534,11 @@ def downgrade() -> None:
     op.drop_table("stage_visits")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_column("first_won_deal_id")
+    with op.batch_alter_table("activities", schema=None) as batch_op:
+        batch_op.drop_column("done_day")
+    op.drop_index("ix_zone_offsets_until_at", table_name="zone_offsets")
+    op.drop_table("zone_offsets")
+    op.execute(sa.text("DELETE FROM settings WHERE key = 'time_zone'"))
     with op.batch_alter_table("deals", schema=None) as batch_op:
         batch_op.drop_column("cycle_days")
         batch_op.drop_column("next_due_at")

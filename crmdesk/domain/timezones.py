@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: The span the team zone's offsets are stored for (see ``zone_pieces``).
-STORED_FROM = date(1970, 1, 1)
+STORED_FROM = date(1900, 1, 1)
 STORED_TO = date(2100, 1, 1)
 
 
@@ -90,7 +90,7 @@ def _utc_offsets(tz: tzinfo, first: date, last: date) -> tuple[tuple[datetime | 
 
 
 def zone_pieces(name: str) -> list[tuple[datetime | None, int]]:
-    """The offsets of the zone ``name`` from 1970 to 2100, as ``utc_offsets`` pieces."""
+    """The offsets of the zone ``name`` from 1900 to 2100, as ``utc_offsets`` pieces."""
     return utc_offsets(
         ZoneInfo(name),
         datetime.combine(STORED_FROM, time(0), tzinfo=UTC),

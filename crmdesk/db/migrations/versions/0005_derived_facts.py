@@ -131,7 +131,7 @@ FIRST_WIN = """
     UPDATE customers SET first_won_deal_id = (
         SELECT d.id FROM deals AS d JOIN stages AS s ON s.id = d.stage_id
         WHERE d.customer_id = customers.id AND s.kind = 'won'
-        ORDER BY d.closed_at, d.id LIMIT 1)"""
+        ORDER BY d.closed_at IS NULL, d.closed_at, d.id LIMIT 1)"""
 
 SQLITE_TRIGGERS = {
     "activities_day_insert": f"""

@@ -63,8 +63,10 @@ def _refuse(url: URL, reason: str) -> DatabaseOpenError:
     return DatabaseOpenError(f"{where}: {reason}", reason=reason, where=where)
 
 
-def _probe_sqlite_file(url: URL, path: Path) -> SchemaState:
-    """Look at an SQLite file without writing to it."""
+def _probe_sqlite_file(url: URL, path: Path, verify: bool = True) -> SchemaState:
+    """Look at an SQLite file without writing to it. ``verify`` reads every page
+    (``quick_check``, about a second per few hundred MB); without it a damaged page
+    surfaces later, as an error of the query that reads it."""
     if path.is_dir():
         raise _refuse(url, "is a folder, not a database file")
     if not path.exists() or path.stat().st_size == 0:
@@ -87,7 +89,7 @@ def _probe_sqlite_file(url: URL, path: Path) -> SchemaState:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not tables:
             return SchemaState(empty=True, revision=None)
-        check = con.execute("PRAGMA quick_check(1)").fetchone()
+        check = con.execute("PRAGMA quick_check(1)").fetchone() if verify else ("ok",)
         if not check or check[0] != "ok":
             detail = " ".join(str(check[0]).split()) if check else "?"
             raise _refuse(url, f"is damaged and cannot be used ({detail[:200]})")
@@ -123,10 +125,10 @@ def _probe_engine(engine: Engine) -> SchemaState:
         return SchemaState(empty=False, revision=revision)
 
 
-def probe(url: URL, engine: Engine | None = None) -> SchemaState:
+def probe(url: URL, engine: Engine | None = None, *, verify: bool = True) -> SchemaState:
     path = sqlite_path(url)
     if path is not None:
-        return _probe_sqlite_file(url, path)
+        return _probe_sqlite_file(url, path, verify)
     assert engine is not None
     try:
         return _probe_engine(engine)
@@ -202,6 +204,7 @@ def open_database(
     create: bool = True,
     upgrade_schema: bool | None = None,
     pg_schema: str | None = None,
+    verify: bool = True,
 ) -> OpenResult:
     """Open (and if needed create or upgrade) a crmdesk database.
 
@@ -212,7 +215,11 @@ def open_database(
     * A newer schema, a foreign or corrupt file is refused, untouched.
 
     ``upgrade_schema`` None means: upgrade SQLite files, not shared servers.
+    ``verify=False`` skips reading every page of an SQLite file first; only for
+    read-only use that neither creates nor upgrades (a report).
     """
+    if not verify and (create or upgrade_schema):
+        raise ValueError("verify=False is for read-only opening (create=False, no upgrade)")
     if not isinstance(url, URL):
         url = resolve_url(url)
     path = sqlite_path(url)
@@ -224,7 +231,7 @@ def open_database(
             engine = create_db_engine(url, pg_schema=pg_schema)
         except (ValueError, ImportError) as exc:
             raise _refuse(url, f"cannot be used ({exc})") from exc
-    state = probe(url, engine)
+    state = probe(url, engine, verify=verify)
     if not state.empty and state.revision not in known_revisions():
         if engine is not None:
             engine.dispose()

@@ -232,3 +232,22 @@ def test_path_below_a_file_is_refused_cleanly(place: Path) -> None:
     finally:
         assert hashlib.sha256(notes.read_bytes()).hexdigest() == digest
         assert sorted(p.name for p in place.iterdir()) == [notes.name]
+
+
+def test_report_on_a_damaged_file_says_so_in_one_line(
+    place: Path, crmdesk_with_deals: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``crmdesk report`` skips the page-by-page check for speed; the damage must still
+    stop it with a one-line reason, not a traceback or made-up figures."""
+    from crmdesk.cli import main
+
+    path = make_corrupt(place, crmdesk_with_deals)
+    before = _snapshot(place)
+    capsys.readouterr()
+    code = main(["report", "performance", "--db", str(path), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code != 0
+    assert out == ""
+    assert "cannot be read" in err or "damaged" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert {name: _snapshot(place).get(name) for name in before} == before

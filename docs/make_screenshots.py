@@ -2,7 +2,8 @@
 
     python docs/make_screenshots.py            # or: make screenshots
 
-For English and Chinese: the board, a deal dialog and the customers view, each at
+For English and Chinese: the board, a deal dialog, the customers view and each page
+of the reports tab, each at
 1366×768, from a fresh demo database (seed 1, 1,500 deals) built in a temp folder.
 Chinese text needs a CJK font on the machine (Debian: fonts-wqy-microhei or
 fonts-noto-cjk).
@@ -71,6 +72,15 @@ def main() -> int:
         window.nav.setCurrentRow(2)
         window.customers_view.table.selectRow(3)
         save(window, "customers")
+
+        # The reports tab on "this year", each page; the load runs in a worker thread.
+        window.nav.setCurrentRow(4)
+        window.reports.set_period("this_year")
+        window.reports.load_now()
+        for index, key in enumerate(("funnel", "stages", "forecast", "targets", "performance",
+                                     "new_customers", "activity")):
+            window.reports.tabs.setCurrentIndex(index)
+            save(window, f"reports_{key}")
         window.close()
         db.dispose()
     for path in written:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,23 +29,8 @@ from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.customers_view import CustomersView
 from crmdesk.ui.deals_view import DealsView
 from crmdesk.ui.operations import Operations
+from crmdesk.ui.reports.tab import ReportsTab
 from crmdesk.ui.welcome import WelcomePage
-
-
-class _Placeholder(QWidget):
-    """A view that a later part of crmdesk fills in."""
-
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        heading = QLabel(title)
-        heading.setObjectName("viewTitle")
-        layout.addWidget(heading)
-        body = QLabel(text)
-        body.setWordWrap(True)
-        layout.addWidget(body)
-        layout.addStretch(1)
 
 
 class MainWindow(QMainWindow):
@@ -93,20 +77,16 @@ class MainWindow(QMainWindow):
         self.deals_view = DealsView(db=db, user=user, bus=self.bus, lang=lang)
         self.customers_view = CustomersView(db=db, user=user, ops=self.ops, bus=self.bus, lang=lang)
         self.activities_view = ActivitiesView(db=db, user=user, ops=self.ops, bus=self.bus)
-        for view in (self.deals_view, self.customers_view, self.activities_view):
+        self.reports = ReportsTab(db=db, user=user, bus=self.bus, lang=lang)
+        self.reports.drill_requested.connect(self.show_drill)
+        for view in (self.deals_view, self.customers_view, self.activities_view, self.reports):
             view.open_requested.connect(self.open_deal)
         pages: dict[str, tuple[str, QWidget]] = {
             "pipeline": (self.tr("Pipeline"), self.board),
             "deals": (self.tr("Deals"), self.deals_view),
             "customers": (self.tr("Customers"), self.customers_view),
             "activities": (self.tr("Activities"), self.activities_view),
-            "reports": (
-                self.tr("Reports"),
-                _Placeholder(
-                    self.tr("Reports"),
-                    self.tr("Charts of the sales figures, with printing, come in the reports tab."),
-                ),
-            ),
+            "reports": (self.tr("Reports"), self.reports),
         }
         for key in self.VIEW_KEYS:
             title, widget = pages[key]
@@ -253,6 +233,19 @@ class MainWindow(QMainWindow):
             db=self.db, user=self.user, ops=self.ops, deal_id=deal_id, lang=self.lang, parent=self
         )
         dialog.exec()
+
+    def show_drill(self, f: object, spec: object) -> None:
+        """List the deals behind a number of the reports (a drill-down)."""
+        from crmdesk.metrics.drill import drill
+        from crmdesk.ui.reports.drill_dialog import DrillDialog
+
+        result = drill(self.db, f, spec)  # type: ignore[arg-type]
+        dialog = DrillDialog(
+            result, self.tr("Deals behind the figure"), self.reports.currency, parent=self
+        )
+        dialog.open_requested.connect(self.open_deal)
+        self._drill_dialog = dialog  # kept for tests
+        dialog.open()
 
     # --- state ----------------------------------------------------------------------------------
     def _restore_state(self) -> None:

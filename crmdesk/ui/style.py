@@ -46,6 +46,10 @@ QFrame#wonZone[hot="true"] {{ border-color: #2b8a3e; background: #ebfbee; }}
 QFrame#lostZone[hot="true"] {{ border-color: #e03131; background: #fff5f5; }}
 QLabel#zoneTitle {{ font-weight: 600; font-size: 11pt; color: #374151; }}
 QLabel#zoneHint {{ color: #9ca3af; }}
+QFrame#kpiCard {{ background: #ffffff; border: 1px solid #e5e7eb; border-radius: 8px; }}
+QLabel#kpiCaption {{ color: #6b7280; font-size: 8.5pt; }}
+QLabel#kpiValue {{ color: #111827; font-size: 13pt; font-weight: 600; }}
+QLabel#kpiDelta {{ font-size: 8.5pt; }}
 QLabel#viewTitle {{ font-size: 15pt; font-weight: 600; color: #1f2937; }}
 QLabel.error, QLabel#fieldError {{ color: #e03131; }}
 QStatusBar {{ background: #eef1f6; color: #4b5563; }}

@@ -73,6 +73,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return  # no columns yet (a view that sorts before its first rows arrive)
         self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)
         self._apply_sort(column, order)

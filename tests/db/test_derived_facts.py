@@ -184,17 +184,19 @@ def expected_facts(conn: Connection) -> Derived:
                 days=None if nxt is None else (nxt.at - t.at).total_seconds() / 86400.0,
             )
 
-    # The first won deal of each customer: in a won stage of any pipeline, the smallest
-    # (closed_at, id). A won deal without a close time (only raw rows have one) is put
-    # last; the tests give a customer such a deal only as its sole win, as the backends
-    # order NULLs differently (SQLite first, PostgreSQL last).
+    # The first won deal of each customer: in a won stage of any pipeline, with a close
+    # time (only raw rows lack one), the smallest (closed_at, id).
     won: dict[int, list[Any]] = defaultdict(list)
     for d in deal_rows:
-        if d.customer_id is not None and stages[d.stage_id].kind == "won":
+        if (
+            d.customer_id is not None
+            and stages[d.stage_id].kind == "won"
+            and d.closed_at is not None
+        ):
             won[d.customer_id].append(d)
     wins: dict[int, int | None] = {}
     for cid in conn.execute(select(CU.c.id)).scalars():
-        ranked = sorted(won[cid], key=lambda d: (d.closed_at is None, d.closed_at or BASE, d.id))
+        ranked = sorted(won[cid], key=lambda d: (d.closed_at, d.id))
         wins[cid] = ranked[0].id if ranked else None
 
     zone = team_zone(conn)
@@ -1229,7 +1231,8 @@ def test_upgrade_from_0004_fills_the_facts_from_the_history(
         assert facts[d5].cycle_days == pytest.approx(19 - 0.0003 / 86400, abs=1e-9)
         assert facts[d6].cycle_days is None
         assert len(visits) == 4 + 3 + 3 + 1 + 2
-        assert first_wins(engine) == {cust: d5, cust2: d6, cust3: None}
+        # d6 is won but has no close time (raw data): it makes no one a new customer.
+        assert first_wins(engine) == {cust: d5, cust2: None, cust3: None}
         stored_days = done_days(engine)
         assert {name: stored_days[aid] for name, aid in local.items()} == {
             name: day_number(UPGRADE_DAYS[name][team]) for name in local

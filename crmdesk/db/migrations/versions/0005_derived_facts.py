@@ -130,8 +130,8 @@ def _activity_facts(where: str) -> str:
 FIRST_WIN = """
     UPDATE customers SET first_won_deal_id = (
         SELECT d.id FROM deals AS d JOIN stages AS s ON s.id = d.stage_id
-        WHERE d.customer_id = customers.id AND s.kind = 'won'
-        ORDER BY d.closed_at IS NULL, d.closed_at, d.id LIMIT 1)"""
+        WHERE d.customer_id = customers.id AND s.kind = 'won' AND d.closed_at IS NOT NULL
+        ORDER BY d.closed_at, d.id LIMIT 1)"""
 
 SQLITE_TRIGGERS = {
     "activities_day_insert": f"""

@@ -1,0 +1,1 @@
+"""The reports tab: KPI cards, one chart and table per report, drill-down, printing."""

@@ -1,0 +1,78 @@
+"""What the reports tab shows for one filter, loaded in one go (in a worker thread).
+
+Every figure comes from :class:`crmdesk.metrics.MetricsService`; this module only
+decides which calls make up the tab: every report for the period, the KPIs of the
+previous period of the same length (the cards' deltas), the team's funnel when one
+person is chosen (to compare), and the won-amount target of the period.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from crmdesk.db.engine import Database
+from crmdesk.domain.periods import previous_range
+from crmdesk.domain.reports import AllReports, FunnelReport, Kpis, MetricsFilter
+from crmdesk.metrics import MetricsService
+
+
+@dataclass(frozen=True)
+class ReportData:
+    filter: MetricsFilter
+    reports: AllReports
+    #: The KPIs of the previous period of the same length (None without a period).
+    previous: Kpis | None
+    #: The funnel of the whole team, when the filter names people (for comparison).
+    team_funnel: FunnelReport | None
+    #: Σ won-amount targets that fall in the period for the filter's people (or the
+    #: team's own targets), and Σ their actuals; None when there is no such target.
+    won_target: Decimal | None
+    won_target_actual: Decimal | None
+    load_ms: float
+
+
+def load_report_data(db: Database, f: MetricsFilter) -> ReportData:
+    """Everything the tab shows for ``f``. Safe to call from a worker thread."""
+    started = time.perf_counter()
+    svc = MetricsService(db)
+    reports = svc.all(f)
+    previous = None
+    if f.period_from is not None and f.period_to is not None:
+        p_from, p_to = previous_range(f.period_from, f.period_to)
+        previous = svc.kpis(dataclasses.replace(f, period_from=p_from, period_to=p_to))
+    team_funnel = None
+    if f.owner_ids is not None:
+        team_funnel = svc.funnel(dataclasses.replace(f, owner_ids=None))
+    target, actual = _won_target(reports, f)
+    return ReportData(
+        filter=f,
+        reports=reports,
+        previous=previous,
+        team_funnel=team_funnel,
+        won_target=target,
+        won_target_actual=actual,
+        load_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def _won_target(reports: AllReports, f: MetricsFilter) -> tuple[Decimal | None, Decimal | None]:
+    rows = [r for r in reports.targets.rows if r.metric == "won_amount"]
+    if f.owner_ids is None:
+        team = [r for r in rows if r.owner_id is None]
+        rows = team or rows
+    else:
+        rows = [r for r in rows if r.owner_id in f.owner_ids]
+    if not rows:
+        return None, None
+    return sum((r.value for r in rows), Decimal(0)), sum((r.actual for r in rows), Decimal(0))
+
+
+def period_label(frm: date | None, to: date | None) -> tuple[date | None, date | None]:
+    """The inclusive last day of a half-open period, for display."""
+    if to is None:
+        return frm, None
+    return frm, date.fromordinal(to.toordinal() - 1)

@@ -1,0 +1,730 @@
+"""The reports tab: period and filters, KPI cards with the change from the previous
+period, and one page (chart + sortable table) per report.
+
+The figures are loaded in a worker thread (``load_report_data``), so switching a
+report, the period or a filter never blocks the window; a busy bar shows while a
+load runs, and a newer request makes an older result be dropped. A change on the
+bus reloads the tab (debounced) while it is visible, or when it is next shown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crmdesk.db.engine import Database
+from crmdesk.domain import Change, UserInfo
+from crmdesk.domain.csvsafe import write_csv
+from crmdesk.domain.drill import DrillSpec
+from crmdesk.domain.periods import preset_range
+from crmdesk.domain.reports import Kpis, MetricsFilter
+from crmdesk.services import lists, pipelines, users
+from crmdesk.services.settings import get_setting
+from crmdesk.ui import format as fmt
+from crmdesk.ui.bridge import ChangeBus
+from crmdesk.ui.lazy_view import LazyView
+from crmdesk.ui.reports import charts, tables
+from crmdesk.ui.reports.data import ReportData, load_report_data
+from crmdesk.ui.table_model import ROW_ROLE, RowsModel
+
+#: The pages, in tab order: (key, chart class).
+PAGES = (
+    ("funnel", charts.FunnelChart),
+    ("stages", charts.StageChart),
+    ("forecast", charts.ForecastChart),
+    ("targets", charts.TargetsChart),
+    ("performance", charts.PerformanceChart),
+    ("new_customers", charts.NewCustomersChart),
+    ("activity", charts.ActivityChart),
+)
+PRESETS = (
+    "this_month",
+    "this_quarter",
+    "this_year",
+    "last_month",
+    "last_quarter",
+    "last_year",
+    "all",
+    "custom",
+)
+
+
+class _Signals(QObject):
+    done = Signal(int, object)  # generation, ReportData or Exception
+
+
+class _Load(QRunnable):
+    def __init__(self, db: Database, f: MetricsFilter, generation: int, signals: _Signals) -> None:
+        super().__init__()
+        self.db, self.f, self.generation, self.signals = db, f, generation, signals
+
+    def run(self) -> None:
+        try:
+            result: Any = load_report_data(self.db, self.f)
+        except Exception as exc:  # shown in the tab, never lost in the thread
+            result = exc
+        self.signals.done.emit(self.generation, result)
+
+
+class KpiCard(QFrame):
+    """A figure, its caption, and the change from the previous period (▲/▼ with the
+    delta, green when the change is good)."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kpiCard")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(2)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("kpiCaption")
+        self.value = QLabel("–")
+        self.value.setObjectName("kpiValue")
+        self.delta = QLabel("")
+        self.delta.setObjectName("kpiDelta")
+        for w in (self.caption, self.value, self.delta):
+            w.setWordWrap(True)
+            layout.addWidget(w)
+        layout.addStretch(1)
+
+    def set(self, value: str, delta: str = "", good: bool | None = None) -> None:
+        self.value.setText(value)
+        self.delta.setText(delta)
+        color = {True: "#2f9e44", False: "#e03131", None: "#868e96"}[good]
+        self.delta.setStyleSheet(f"color: {color};")
+
+
+class ReportPage(QWidget):
+    """A chart beside its table; a splitter lets the user give either more room."""
+
+    def __init__(self, chart: charts.ReportChart, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chart = chart
+        self.model: RowsModel[tables.Line] = RowsModel([])
+        self.table = _table(self.model)
+        self.extra: dict[str, tuple[QTableView, RowsModel[tables.Line]]] = {}
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(chart)
+        self.side = QTabWidget()
+        self.side.setDocumentMode(True)
+        self.side.addTab(self.table, self.tr("Figures"))
+        self.side.tabBar().setVisible(False)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.splitter, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.save_chart_button = QPushButton(self.tr("Save chart…"))
+        self.save_chart_button.setToolTip(self.tr("Save the chart as a PNG picture or SVG drawing"))
+        self.save_table_button = QPushButton(self.tr("Save table as CSV…"))
+        self.save_chart_button.clicked.connect(self._on_save_chart)
+        self.save_table_button.clicked.connect(self._on_save_table)
+        buttons.addWidget(self.save_chart_button)
+        buttons.addWidget(self.save_table_button)
+        layout.addLayout(buttons)
+
+    def current_model(self) -> RowsModel[tables.Line]:
+        view = self.side.currentWidget()
+        return view.model() if isinstance(view, QTableView) else self.model  # type: ignore[return-value]
+
+    def _on_save_chart(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save chart"),
+            "chart.png",
+            self.tr("PNG picture (*.png);;SVG drawing (*.svg)"),
+        )
+        if path:
+            save_chart(self.chart, path)
+
+    def _on_save_table(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save table"), "table.csv", self.tr("CSV table (*.csv)")
+        )
+        if path:
+            # UTF-8 with a byte-order mark: spreadsheet programs then read Chinese right.
+            Path(path).write_text(table_csv(self.current_model()), encoding="utf-8-sig")
+
+    def add_table(self, key: str, title: str) -> tuple[QTableView, RowsModel[tables.Line]]:
+        model: RowsModel[tables.Line] = RowsModel([])
+        view = _table(model)
+        self.side.addTab(view, title)
+        self.side.tabBar().setVisible(True)
+        self.extra[key] = (view, model)
+        return view, model
+
+
+def save_chart(chart: charts.ReportChart, path: str) -> None:
+    """The chart as a PNG (twice the screen resolution) or, for ``.svg``, an SVG drawn by
+    Qt's own SVG generator (pyqtgraph's SVG exporter fails on Qt 6 paths)."""
+    from pyqtgraph.exporters import ImageExporter
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    item = chart.getPlotItem()
+    if path.lower().endswith(".svg"):
+        generator = QSvgGenerator()
+        generator.setFileName(path)
+        generator.setSize(chart.size())
+        generator.setViewBox(QRect(0, 0, chart.width(), chart.height()))
+        generator.setTitle(chart.getPlotItem().titleLabel.text or "crmdesk chart")
+        painter = QPainter(generator)
+        chart.render(painter)
+        painter.end()
+    else:
+        exporter = ImageExporter(item)
+        exporter.parameters()["width"] = max(int(chart.width() * 2), 1200)
+        exporter.export(path)
+
+
+def table_csv(model: RowsModel[tables.Line]) -> str:
+    """The table in its current order as CSV, with plain values a spreadsheet can count
+    with (amounts as numbers, rates as fractions, dates as YYYY-MM-DD); a text cell that
+    looks like a formula is escaped so a spreadsheet shows it as text."""
+    header = [c.title for c in model.columns]
+    rows = [[tables.plain(c.key(line)) for c in model.columns] for line in model.rows]
+    return write_csv(rows, header)
+
+
+def _table(model: RowsModel[tables.Line]) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    model.view = view  # type: ignore[attr-defined]  # set_table clears its sort mark
+    view.setSortingEnabled(True)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view
+
+
+def set_table(model: RowsModel[tables.Line], built: tuple[list[Any], list[tables.Line]]) -> None:
+    """New columns and rows, in the report's own order (no sort column shown)."""
+    cols, lines = built
+    model.beginResetModel()
+    model.columns = list(cols)
+    model.rows = list(lines)
+    model._sort = None  # a new layout: the old sort column may not exist
+    model.endResetModel()
+    view = getattr(model, "view", None)
+    if view is not None:
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+
+class ReportsTab(LazyView):
+    """Signals:
+    drill_requested(MetricsFilter, DrillSpec): show the deals behind a number.
+    open_requested(int): open this deal.
+    loaded(ReportData): a load finished and is on screen (tests, status bar).
+    """
+
+    RELOAD_ON = (
+        Change.DEALS
+        | Change.TRANSITIONS
+        | Change.ACTIVITIES
+        | Change.CUSTOMERS
+        | Change.STAGES
+        | Change.USERS
+        | Change.TARGETS
+        | Change.LISTS
+        | Change.SETTINGS
+    )
+
+    drill_requested = Signal(object, object)
+    open_requested = Signal(int)
+    loaded = Signal(object)
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        user: UserInfo,
+        bus: ChangeBus,
+        lang: str,
+        parent: QWidget | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(bus, parent)
+        self.setObjectName("page")
+        self.db, self.user, self.lang = db, user, lang
+        self._today = today
+        self.data: ReportData | None = None
+        self.error: str | None = None
+        self._generation = 0
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._on_done)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.reload)
+        self.currency = get_setting(db, "currency", "USD") or "USD"
+        self.metric_names = {
+            "won_amount": self.tr("Won amount"),
+            "won_count": self.tr("Deals won"),
+            "new_customers": self.tr("New customers"),
+            "activities_done": self.tr("Activities done"),
+        }
+        self.kind_names = {
+            "call": self.tr("Calls"),
+            "meeting": self.tr("Meetings"),
+            "email": self.tr("E-mails"),
+            "task": self.tr("Tasks"),
+            "note": self.tr("Notes"),
+        }
+        self._build()
+
+    # --- construction ---------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(16, 12, 16, 12)
+        root.setSpacing(8)
+        top = QHBoxLayout()
+        title = QLabel(self.tr("Reports"))
+        title.setObjectName("viewTitle")
+        top.addWidget(title)
+        top.addSpacing(16)
+        self.period = QComboBox()
+        labels = {
+            "this_month": self.tr("This month"),
+            "this_quarter": self.tr("This quarter"),
+            "this_year": self.tr("This year"),
+            "last_month": self.tr("Last month"),
+            "last_quarter": self.tr("Last quarter"),
+            "last_year": self.tr("Last year"),
+            "all": self.tr("All time"),
+            "custom": self.tr("Custom…"),
+        }
+        for key in PRESETS:
+            self.period.addItem(labels[key], key)
+        self.period.setCurrentIndex(PRESETS.index("this_quarter"))
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.owner = QComboBox()
+        self.pipeline = QComboBox()
+        self.source = QComboBox()
+        top.addWidget(QLabel(self.tr("Period")))
+        top.addWidget(self.period)
+        top.addWidget(self.date_from)
+        self.dash = QLabel("–")
+        top.addWidget(self.dash)
+        top.addWidget(self.date_to)
+        top.addStretch(1)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setFixedWidth(90)
+        self.busy.setTextVisible(False)
+        self.busy.setVisible(False)
+        top.addWidget(self.busy)
+        self.status = QLabel("")
+        self.status.setObjectName("reportStatus")
+        top.addWidget(self.status)
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.pdf_button = QPushButton(self.tr("Export PDF…"))
+        top.addWidget(self.print_button)
+        top.addWidget(self.pdf_button)
+        root.addLayout(top)
+        second = QHBoxLayout()
+        second.setSpacing(6)
+        for caption, combo in (
+            (self.tr("Who"), self.owner),
+            (self.tr("Pipeline"), self.pipeline),
+            (self.tr("Source"), self.source),
+        ):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            second.addWidget(QLabel(caption))
+            second.addWidget(combo)
+            second.addSpacing(10)
+        second.addStretch(1)
+        root.addLayout(second)
+
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        captions = {
+            "close_rate": self.tr("Close rate"),
+            "lead_conversion": self.tr("Lead conversion"),
+            "cycle": self.tr("Sales cycle (avg / median)"),
+            "response": self.tr("Median response time"),
+            "won_vs_target": self.tr("Won against target"),
+            "new_customers": self.tr("New customers"),
+            "weighted_pipeline": self.tr("Weighted pipeline"),
+            "won_amount": self.tr("Won amount"),
+        }
+        self.cards = {key: KpiCard(text) for key, text in captions.items()}
+        for i, card in enumerate(self.cards.values()):
+            grid.addWidget(card, 0, i)
+            grid.setColumnStretch(i, 1)
+        root.addLayout(grid)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        titles = {
+            "funnel": self.tr("Funnel"),
+            "stages": self.tr("Stage efficiency"),
+            "forecast": self.tr("Forecast"),
+            "targets": self.tr("Targets"),
+            "performance": self.tr("Performance"),
+            "new_customers": self.tr("New customers"),
+            "activity": self.tr("Activity"),
+        }
+        self.page_titles = titles
+        self.pages: dict[str, ReportPage] = {}
+        for key, cls in PAGES:
+            page = ReportPage(cls())
+            page.chart.bar_clicked.connect(self._on_chart_clicked)
+            page.table.activated.connect(lambda index, p=page: self._on_row_activated(p, index))
+            self.pages[key] = page
+            self.tabs.addTab(page, titles[key])
+        self.overdue_view, self.overdue_model = self.pages["activity"].add_table(
+            "overdue", self.tr("Overdue tasks")
+        )
+        self.rotting_view, self.rotting_model = self.pages["activity"].add_table(
+            "rotting", self.tr("Rotting deals")
+        )
+        for view in (self.overdue_view, self.rotting_view):
+            view.activated.connect(lambda index, v=view: self._on_extra_activated(v, index))
+        root.addWidget(self.tabs, 1)
+
+        self._fill_filters()
+        self._on_period_changed()
+        self.period.currentIndexChanged.connect(self._on_period_changed)
+        for w in (self.owner, self.pipeline, self.source):
+            w.currentIndexChanged.connect(self._schedule)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self._on_dates_edited)
+
+    def _fill_filters(self) -> None:
+        self.owner.addItem(self.tr("Whole team"), None)
+        for u in users.list_users(self.db):
+            self.owner.addItem(u.name, u.id)
+        for p in pipelines.list_pipelines(self.db):
+            self.pipeline.addItem(p.names.get(self.lang) or p.name, p.id)
+        self.source.addItem(self.tr("All sources"), None)
+        for item in lists.list_items(self.db, "sources"):
+            self.source.addItem(
+                item.label(self.lang) if hasattr(item, "label") else item.name, item.id
+            )
+
+    # --- the filter -----------------------------------------------------------------------
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def current_filter(self) -> MetricsFilter:
+        key = self.period.currentData()
+        if key == "custom":
+            frm = self.date_from.date().toPython()
+            last = max(self.date_to.date().toPython(), frm)  # never an empty period
+            to = date.fromordinal(last.toordinal() + 1)
+        else:
+            frm, to = preset_range(key, self.today())
+        owner = self.owner.currentData()
+        return MetricsFilter(
+            period_from=frm,
+            period_to=to,
+            owner_ids=(owner,) if owner is not None else None,
+            pipeline_id=self.pipeline.currentData(),
+            source_id=self.source.currentData(),
+        )
+
+    def set_period(self, key: str, frm: date | None = None, to: date | None = None) -> None:
+        """Choose a preset (or ``custom`` with inclusive dates), as the user would."""
+        if key == "custom" and frm is not None and to is not None:
+            self.date_from.blockSignals(True)
+            self.date_to.blockSignals(True)
+            self.date_from.setDate(QDate(frm.year, frm.month, frm.day))
+            self.date_to.setDate(QDate(to.year, to.month, to.day))
+            self.date_from.blockSignals(False)
+            self.date_to.blockSignals(False)
+        self.period.setCurrentIndex(PRESETS.index(key))
+        self._schedule()
+
+    def _on_period_changed(self) -> None:
+        key = self.period.currentData()
+        custom = key == "custom"
+        for w in (self.date_from, self.date_to, self.dash):
+            w.setVisible(True)
+        self.date_from.setEnabled(custom)
+        self.date_to.setEnabled(custom)
+        if not custom:
+            frm, to = preset_range(key, self.today())
+            for edit, d in (
+                (self.date_from, frm),
+                (self.date_to, date.fromordinal(to.toordinal() - 1) if to else None),
+            ):
+                edit.blockSignals(True)
+                if d is None:
+                    d = self.today()
+                edit.setDate(QDate(d.year, d.month, d.day))
+                edit.blockSignals(False)
+            if key == "all":
+                self.date_from.setVisible(False)
+                self.date_to.setVisible(False)
+                self.dash.setVisible(False)
+        self._schedule()
+
+    def _on_dates_edited(self) -> None:
+        if self.period.currentData() == "custom":
+            self._schedule()
+
+    def _schedule(self) -> None:
+        if self.isVisible():
+            self._debounce.start()
+        else:
+            self._stale = True
+
+    def _on_bus_changed(self, changes: Any) -> None:
+        # Several writes in a row (a drag of many cards) load once.
+        if changes.touches(self.RELOAD_ON):
+            self._schedule()
+
+    # --- loading --------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Start loading the current filter's figures in the worker thread."""
+        self._generation += 1
+        self.busy.setVisible(True)
+        self.status.setText(self.tr("Updating…"))
+        self._pool.start(_Load(self.db, self.current_filter(), self._generation, self._signals))
+
+    def load_now(self) -> None:
+        """Load and show the current filter in this thread, dropping any load on its way
+        (screenshots and scripts; the window itself always loads in the worker)."""
+        self._debounce.stop()
+        self._generation += 1
+        self.busy.setVisible(False)
+        self.status.setText("")
+        self._stale = False
+        self.show_data(load_report_data(self.db, self.current_filter()))
+
+    def wait_loaded(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the running load is done (tests and the printing path)."""
+        return self._pool.waitForDone(timeout_ms)
+
+    def _on_done(self, generation: int, result: object) -> None:
+        if generation != self._generation:
+            return  # a newer request is on its way
+        self.busy.setVisible(False)
+        if isinstance(result, Exception):
+            self.error = str(result)
+            self.status.setText(
+                self.tr("Could not load the reports: {error}").format(error=str(result))
+            )
+            return
+        assert isinstance(result, ReportData)
+        self.error = None
+        self.show_data(result)
+        self.status.setText("")
+        self.loaded.emit(result)
+
+    def show_data(self, data: ReportData) -> None:
+        """Put ``data`` on every card, chart and table."""
+        self.data = data
+        r = data.reports
+        self._show_kpis(r.kpis, data)
+        c = self.currency
+        person = None
+        if data.filter.owner_ids is not None and data.team_funnel is not None:
+            person = next(
+                (p for p in data.team_funnel.people if p.owner_id == data.filter.owner_ids[0]), None
+            )
+        funnel_report = data.team_funnel if person is not None else r.funnel
+        page = self.pages
+        if person is not None and funnel_report is not None:
+            page["funnel"].chart.show_report(funnel_report, person)
+        else:
+            page["funnel"].chart.show_report(r.funnel)
+        set_table(page["funnel"].model, tables.funnel_table(r.funnel))
+        page["stages"].chart.show_report(r.stages)
+        set_table(page["stages"].model, tables.stage_table(r.stages))
+        page["forecast"].chart.show_report(r.forecast, self._monthly_target(data))
+        set_table(page["forecast"].model, tables.forecast_table(r.forecast, c))
+        page["targets"].chart.show_report(r.targets, self.metric_names, self.today())
+        set_table(page["targets"].model, tables.targets_table(r.targets, c, self.metric_names))
+        page["performance"].chart.show_report(r.performance)
+        set_table(page["performance"].model, tables.performance_table(r.performance, c))
+        page["new_customers"].chart.show_report(r.new_customers)
+        set_table(page["new_customers"].model, tables.new_customers_table(r.new_customers, c))
+        page["activity"].chart.show_report(r.activity, self.kind_names)
+        set_table(page["activity"].model, tables.activity_table(r.activity, self.kind_names))
+        set_table(self.overdue_model, tables.overdue_table(r.activity.overdue, self.kind_names))
+        set_table(self.rotting_model, tables.rotting_table(r.activity.rotting, c))
+
+    def _monthly_target(self, data: ReportData) -> Decimal | None:
+        """The team's (or the person's) won-amount target for a month, when the period's
+        targets are monthly ones."""
+        rows = [
+            t
+            for t in data.reports.targets.rows
+            if t.metric == "won_amount" and 27 <= (t.period_end - t.period_start).days <= 31
+        ]
+        if data.filter.owner_ids is None:
+            team = [t for t in rows if t.owner_id is None]
+            rows = team or rows
+            if not team:
+                by_month: dict[date, Decimal] = {}
+                for t in rows:
+                    by_month[t.period_start] = by_month.get(t.period_start, Decimal(0)) + t.value
+                return max(by_month.values()) if by_month else None
+        else:
+            rows = [t for t in rows if t.owner_id in data.filter.owner_ids]
+        return max((t.value for t in rows), default=None)
+
+    def _show_kpis(self, k: Kpis, data: ReportData) -> None:
+        p = data.previous
+        c = self.currency
+
+        def delta_rate(
+            now: float | None, before: float | None, higher_is_good: bool = True
+        ) -> tuple[str, bool | None]:
+            if now is None or before is None:
+                return "", None
+            d = (now - before) * 100
+            if abs(d) < 0.05:
+                return self.tr("= same as before"), None
+            arrow = "▲" if d > 0 else "▼"
+            return (
+                self.tr("{arrow} {delta} pts vs previous").format(
+                    arrow=arrow, delta=f"{abs(d):.1f}"
+                ),
+                (d > 0) == higher_is_good,
+            )
+
+        def delta_num(
+            now: float | None, before: float | None, unit: str = "", higher_is_good: bool = True
+        ) -> tuple[str, bool | None]:
+            if now is None or before is None:
+                return "", None
+            d = now - before
+            if abs(d) < 0.05:
+                return self.tr("= same as before"), None
+            arrow = "▲" if d > 0 else "▼"
+            text = f"{abs(d):,.1f}{unit}" if not float(d).is_integer() else f"{abs(d):,.0f}{unit}"
+            return (
+                self.tr("{arrow} {delta} vs previous").format(arrow=arrow, delta=text),
+                (d > 0) == higher_is_good,
+            )
+
+        def delta_money(now: Decimal, before: Decimal | None) -> tuple[str, bool | None]:
+            if before is None:
+                return "", None
+            d = now - before
+            if d == 0:
+                return self.tr("= same as before"), None
+            arrow = "▲" if d > 0 else "▼"
+            return (
+                self.tr("{arrow} {delta} vs previous").format(
+                    arrow=arrow, delta=fmt.money(abs(d), c)
+                ),
+                d > 0,
+            )
+
+        self.cards["close_rate"].set(
+            fmt.percent(k.close_rate), *delta_rate(k.close_rate, p.close_rate if p else None)
+        )
+        self.cards["lead_conversion"].set(
+            fmt.percent(k.lead_conversion_rate),
+            *delta_rate(k.lead_conversion_rate, p.lead_conversion_rate if p else None),
+        )
+        cycle = self.tr("{avg} / {median} days").format(
+            avg=_one(k.avg_sales_cycle_days), median=_one(k.median_sales_cycle_days)
+        )
+        self.cards["cycle"].set(
+            cycle,
+            *delta_num(
+                k.avg_sales_cycle_days,
+                p.avg_sales_cycle_days if p else None,
+                self.tr(" d"),
+                higher_is_good=False,
+            ),
+        )
+        self.cards["response"].set(
+            self.tr("{hours} h").format(hours=_one(k.response_time_median_hours)),
+            *delta_num(
+                k.response_time_median_hours,
+                p.response_time_median_hours if p else None,
+                self.tr(" h"),
+                higher_is_good=False,
+            ),
+        )
+        if data.won_target:
+            share = float((data.won_target_actual or Decimal(0)) / data.won_target)
+            self.cards["won_vs_target"].set(
+                f"{fmt.percent(share)}",
+                self.tr("{actual} of {target}").format(
+                    actual=fmt.money(data.won_target_actual, c),
+                    target=fmt.money(data.won_target, c),
+                ),
+                share >= 1.0 if share else None,
+            )
+        else:
+            self.cards["won_vs_target"].set("–", self.tr("no target for the period"), None)
+        self.cards["new_customers"].set(
+            fmt.number(k.new_customers), *delta_num(k.new_customers, p.new_customers if p else None)
+        )
+        self.cards["weighted_pipeline"].set(
+            fmt.money(k.weighted_pipeline_amount, c),
+            self.tr("of {amount} open").format(amount=fmt.money(k.open_pipeline_amount, c)),
+            None,
+        )
+        self.cards["won_amount"].set(
+            fmt.money(k.won_amount, c), *delta_money(k.won_amount, p.won_amount if p else None)
+        )
+
+    # --- drill-down -----------------------------------------------------------------------
+    def _on_chart_clicked(self, spec: DrillSpec) -> None:
+        self._drill(spec)
+
+    def _on_row_activated(self, page: ReportPage, index: Any) -> None:
+        line = page.model.data(index, ROW_ROLE)
+        if line is None:
+            return
+        if line.deal_id is not None:
+            self.open_requested.emit(line.deal_id)
+        elif line.drill is not None:
+            self._drill(line.drill)
+
+    def _on_extra_activated(self, view: QTableView, index: Any) -> None:
+        line = view.model().data(index, ROW_ROLE)
+        if line is not None and line.deal_id is not None:
+            self.open_requested.emit(line.deal_id)
+
+    def _drill(self, spec: DrillSpec) -> None:
+        if self.data is None:
+            return
+        self.drill_requested.emit(self.data.filter, spec)
+
+
+def _one(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"

@@ -222,6 +222,8 @@ def _table(model: RowsModel[tables.Line]) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Size the columns from the first rows only: measuring thousands is slow.
+    view.horizontalHeader().setResizeContentsPrecision(60)
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
     return view
@@ -417,6 +419,8 @@ class ReportsTab(LazyView):
         for view in (self.overdue_view, self.rotting_view):
             view.activated.connect(lambda index, v=view: self._on_extra_activated(v, index))
         root.addWidget(self.tabs, 1)
+        self._pending: list[str] = []
+        self.tabs.currentChanged.connect(self._on_tab_changed)
 
         self._fill_filters()
         self._on_period_changed()
@@ -544,42 +548,78 @@ class ReportsTab(LazyView):
             return
         assert isinstance(result, ReportData)
         self.error = None
-        self.show_data(result)
         self.status.setText("")
-        self.loaded.emit(result)
+        self.show_data(result, all_now=False)
 
-    def show_data(self, data: ReportData) -> None:
-        """Put ``data`` on every card, chart and table."""
+    def show_data(self, data: ReportData, *, all_now: bool = True) -> None:
+        """Put ``data`` on the cards and pages. With ``all_now=False`` (a load from the
+        worker) the page on screen is drawn first and the others one per turn of the
+        event loop, so the window never waits for all seven at once; ``loaded`` is emitted
+        when the last one is drawn."""
         self.data = data
-        r = data.reports
-        self._show_kpis(r.kpis, data)
-        c = self.currency
-        person = None
-        if data.filter.owner_ids is not None and data.team_funnel is not None:
-            person = next(
-                (p for p in data.team_funnel.people if p.owner_id == data.filter.owner_ids[0]), None
-            )
-        funnel_report = data.team_funnel if person is not None else r.funnel
-        page = self.pages
-        if person is not None and funnel_report is not None:
-            page["funnel"].chart.show_report(funnel_report, person)
+        self._show_kpis(data.reports.kpis, data)
+        current = PAGES[self.tabs.currentIndex()][0]
+        self._pending = [current] + [key for key, _ in PAGES if key != current]
+        if all_now:
+            while self._pending:
+                self._render_page(self._pending.pop(0))
+            return
+        self._render_page(self._pending.pop(0))
+        QTimer.singleShot(0, self._render_next)
+
+    def _render_next(self) -> None:
+        if not self._pending or self.data is None:
+            return
+        self._render_page(self._pending.pop(0))
+        if self._pending:
+            QTimer.singleShot(0, self._render_next)
         else:
-            page["funnel"].chart.show_report(r.funnel)
-        set_table(page["funnel"].model, tables.funnel_table(r.funnel))
-        page["stages"].chart.show_report(r.stages)
-        set_table(page["stages"].model, tables.stage_table(r.stages))
-        page["forecast"].chart.show_report(r.forecast, self._monthly_target(data))
-        set_table(page["forecast"].model, tables.forecast_table(r.forecast, c))
-        page["targets"].chart.show_report(r.targets, self.metric_names, self.today())
-        set_table(page["targets"].model, tables.targets_table(r.targets, c, self.metric_names))
-        page["performance"].chart.show_report(r.performance)
-        set_table(page["performance"].model, tables.performance_table(r.performance, c))
-        page["new_customers"].chart.show_report(r.new_customers)
-        set_table(page["new_customers"].model, tables.new_customers_table(r.new_customers, c))
-        page["activity"].chart.show_report(r.activity, self.kind_names)
-        set_table(page["activity"].model, tables.activity_table(r.activity, self.kind_names))
-        set_table(self.overdue_model, tables.overdue_table(r.activity.overdue, self.kind_names))
-        set_table(self.rotting_model, tables.rotting_table(r.activity.rotting, c))
+            self.loaded.emit(self.data)
+
+    def _on_tab_changed(self, index: int) -> None:
+        key = PAGES[index][0]
+        if key in self._pending:
+            self._pending.remove(key)
+            self._render_page(key)
+
+    def _render_page(self, key: str) -> None:
+        data = self.data
+        assert data is not None
+        r = data.reports
+        c = self.currency
+        page = self.pages[key]
+        if key == "funnel":
+            person = None
+            if data.filter.owner_ids is not None and data.team_funnel is not None:
+                person = next(
+                    (p for p in data.team_funnel.people if p.owner_id == data.filter.owner_ids[0]),
+                    None,
+                )
+            if person is not None and data.team_funnel is not None:
+                page.chart.show_report(data.team_funnel, person)
+            else:
+                page.chart.show_report(r.funnel)
+            set_table(page.model, tables.funnel_table(r.funnel))
+        elif key == "stages":
+            page.chart.show_report(r.stages)
+            set_table(page.model, tables.stage_table(r.stages))
+        elif key == "forecast":
+            page.chart.show_report(r.forecast, self._monthly_target(data))
+            set_table(page.model, tables.forecast_table(r.forecast, c))
+        elif key == "targets":
+            page.chart.show_report(r.targets, self.metric_names, self.today())
+            set_table(page.model, tables.targets_table(r.targets, c, self.metric_names))
+        elif key == "performance":
+            page.chart.show_report(r.performance)
+            set_table(page.model, tables.performance_table(r.performance, c))
+        elif key == "new_customers":
+            page.chart.show_report(r.new_customers)
+            set_table(page.model, tables.new_customers_table(r.new_customers, c))
+        elif key == "activity":
+            page.chart.show_report(r.activity, self.kind_names)
+            set_table(page.model, tables.activity_table(r.activity, self.kind_names))
+            set_table(self.overdue_model, tables.overdue_table(r.activity.overdue, self.kind_names))
+            set_table(self.rotting_model, tables.rotting_table(r.activity.rotting, c))
 
     def _monthly_target(self, data: ReportData) -> Decimal | None:
         """The team's (or the person's) won-amount target for a month, when the period's

@@ -134,6 +134,19 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addAction(a.new_deal)
         file_menu.addSeparator()
+        print_report = QAction(self.tr("&Print Report…"), self)
+        print_report.setShortcut(QKeySequence.StandardKey.Print)
+        print_report.triggered.connect(lambda: self._print(current_only=True))
+        print_pack = QAction(self.tr("Print the Management &Pack…"), self)
+        print_pack.triggered.connect(lambda: self._print(current_only=False))
+        preview = QAction(self.tr("Print Pre&view…"), self)
+        preview.triggered.connect(lambda: self._show_reports().preview_pack(current_only=True))
+        export_pdf = QAction(self.tr("&Export Pack to PDF…"), self)
+        export_pdf.triggered.connect(lambda: self._show_reports().export_pack_pdf())
+        for action in (print_report, print_pack, preview, export_pdf):
+            file_menu.addAction(action)
+        self.print_actions = (print_report, print_pack, preview, export_pdf)
+        file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addAction(a.undo)
@@ -233,6 +246,14 @@ class MainWindow(QMainWindow):
             db=self.db, user=self.user, ops=self.ops, deal_id=deal_id, lang=self.lang, parent=self
         )
         dialog.exec()
+
+    def _show_reports(self) -> ReportsTab:
+        """Printing prints the reports: bring that tab forward first."""
+        self.nav.setCurrentRow(self.VIEW_KEYS.index("reports"))
+        return self.reports
+
+    def _print(self, *, current_only: bool) -> None:
+        self._show_reports().print_pack(current_only=current_only)
 
     def show_drill(self, f: object, spec: object) -> None:
         """List the deals behind a number of the reports (a drill-down)."""

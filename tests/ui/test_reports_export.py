@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
@@ -89,3 +90,26 @@ def test_table_csv_has_plain_numbers_and_escapes_formulas(
         assert Decimal(by_name[row.owner_name][2]) == row.won_amount
     assert tab.current_filter().period_from == date(TODAY.year, 1, 1)
     assert isinstance(tab.current_filter(), MetricsFilter)
+
+
+def test_export_pdf_from_the_tab_writes_the_whole_pack(
+    demo_db: Database,
+    admin: UserInfo,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    tab = _tab(demo_db, admin, qtbot)
+    target = tmp_path / "pack.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)")
+    )
+    tab.export_pack_pdf()
+    assert target.read_bytes().startswith(b"%PDF")
+    pages = int(tab.status.text().split()[1])
+    assert pages >= 9  # cover, key figures and at least one page per report
+    one = tab.pack_document(current_only=True)
+    whole = tab.pack_document()
+    assert 0 < one.pageCount() < whole.pageCount()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -355,7 +356,17 @@ class ReportsTab(LazyView):
         self.status.setObjectName("reportStatus")
         top.addWidget(self.status)
         self.print_button = QPushButton(self.tr("Print…"))
+        menu = QMenu(self.print_button)
+        menu.addAction(self.tr("Print this report…"), lambda: self.print_pack(current_only=True))
+        menu.addAction(self.tr("Print the whole pack…"), lambda: self.print_pack())
+        menu.addSeparator()
+        menu.addAction(
+            self.tr("Print preview of this report…"), lambda: self.preview_pack(current_only=True)
+        )
+        menu.addAction(self.tr("Print preview of the pack…"), lambda: self.preview_pack())
+        self.print_button.setMenu(menu)
         self.pdf_button = QPushButton(self.tr("Export PDF…"))
+        self.pdf_button.clicked.connect(self.export_pack_pdf)
         top.addWidget(self.print_button)
         top.addWidget(self.pdf_button)
         root.addLayout(top)
@@ -741,6 +752,65 @@ class ReportsTab(LazyView):
         self.cards["won_amount"].set(
             fmt.money(k.won_amount, c), *delta_money(k.won_amount, p.won_amount if p else None)
         )
+
+    # --- printing -------------------------------------------------------------------------
+    def filter_text(self) -> str:
+        from crmdesk.ui.reports import printing
+
+        owner = self.owner.currentText() if self.owner.currentData() is not None else None
+        source = self.source.currentText() if self.source.currentData() is not None else None
+        return printing.describe_filter(
+            [owner] if owner else None, self.pipeline.currentText(), source
+        )
+
+    def pack_document(self, *, current_only: bool = False) -> Any:
+        """The printed pack (or, with ``current_only``, the report on screen) for what the
+        tab shows now; loads the figures first when none are on screen yet."""
+        from datetime import UTC, datetime
+
+        from crmdesk.ui.reports import printing
+
+        if self.data is None or self.data.filter != self.current_filter():
+            self.load_now()
+        assert self.data is not None
+        sections = [PAGES[self.tabs.currentIndex()][0]] if current_only else None
+        return printing.build_pack(
+            self.data,
+            sections=sections,
+            lang=self.lang,
+            currency=self.currency,
+            filter_text=self.filter_text(),
+            made_at=datetime.now(UTC),
+        )
+
+    def print_pack(self, *, current_only: bool = False) -> None:
+        from crmdesk.ui.reports import printing
+
+        printing.print_dialog(self, self.pack_document(current_only=current_only))
+
+    def preview_pack(self, *, current_only: bool = False) -> None:
+        from crmdesk.ui.reports import printing
+
+        printing.preview_dialog(self, self.pack_document(current_only=current_only))
+
+    def export_pack_pdf(self) -> None:
+        from crmdesk.ui.reports import printing
+
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the pack to PDF"), "sales-report.pdf", self.tr("PDF (*.pdf)")
+        )
+        if not path:
+            return
+        try:
+            pages = printing.export_pdf(path, self.pack_document())
+        except OSError as exc:
+            self.status.setText(
+                self.tr("Could not write {path}: {error}").format(
+                    path=path, error=exc.strerror or str(exc)
+                )
+            )
+            return
+        self.status.setText(self.tr("Saved {pages} pages to {path}").format(pages=pages, path=path))
 
     # --- drill-down -----------------------------------------------------------------------
     def _on_chart_clicked(self, spec: DrillSpec) -> None:

@@ -85,13 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report",
         help="print a sales report: kpis, stages, funnel, new-customers, forecast, targets, "
-        "performance, activity or all",
-        description="Print a sales report computed by the metrics service (docs/metrics.md).",
+        "performance, activity or all; or write the management pack to PDF (pack --pdf FILE)",
+        description="Print a sales report computed by the metrics service (docs/metrics.md). "
+        "'report pack --pdf FILE' writes the printed management pack (cover, key figures, "
+        "each report's chart and table) to a PDF file, without a screen.",
     )
     p.add_argument(
         "name",
         metavar="NAME",
-        help="kpis, stages, funnel, new-customers, forecast, targets, performance, activity or all",
+        help="kpis, stages, funnel, new-customers, forecast, targets, performance, activity, "
+        "all, or pack",
     )
     _add_db_option(p)
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first local day")
@@ -115,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--format", metavar="{table,json,csv}", default="table", help="output format (table)"
+    )
+    p.add_argument("--pdf", metavar="FILE", type=Path, help="pack: the PDF file to write")
+    p.add_argument(
+        "--locale", metavar="{en,zh_CN}", help="pack: the language of the pack (default: en)"
+    )
+    p.add_argument(
+        "--section",
+        action="append",
+        metavar="NAME",
+        help="pack: only this report (kpis, funnel, stages, forecast, targets, performance, "
+        "new-customers, activity); may repeat (default: the whole pack)",
     )
     p.add_argument("--now", help=argparse.SUPPRESS)  # a fixed clock, for tests
     return parser
@@ -247,24 +261,13 @@ def _report_date(option: str, text: str | None) -> date | None:
         raise CliError(f"{option}: not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def _report_period(
+    args: argparse.Namespace,
+) -> tuple[date | None, date | None, str, datetime | None]:
+    """--from, --to, --tz and --now, checked: the period, the zone and the clock."""
     from crmdesk.domain import ValidationError
     from crmdesk.metrics.context import local_timezone_name, resolve_zone
-    from crmdesk.metrics.formats import REPORT_NAMES, render
 
-    name = args.name.strip().lower()
-    if name not in REPORT_NAMES:
-        raise CliError(f"unknown report {args.name!r} (choose from {', '.join(REPORT_NAMES)})")
-    if args.format not in REPORT_FORMATS:
-        raise CliError(f"unknown format {args.format!r} (choose from {', '.join(REPORT_FORMATS)})")
-    if args.granularity not in ("day", "week"):
-        raise CliError(f"--granularity: choose day or week, not {args.granularity!r}")
-    try:
-        months = int(args.months)
-    except ValueError:
-        months = 0
-    if months < 1:
-        raise CliError(f"--months: not a whole number of at least 1: {args.months!r}")
     period_from = _report_date("--from", args.date_from)
     period_to = _report_date("--to", args.date_to)
     if period_from and period_to and period_to <= period_from:
@@ -282,6 +285,35 @@ def cmd_report(args: argparse.Namespace) -> int:
             now = None
         if now is None or now.tzinfo is None:
             raise CliError(f"--now: not an ISO time with a UTC offset: {args.now!r}")
+    return period_from, period_to, tz, now
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from crmdesk.metrics.formats import REPORT_NAMES, render
+
+    name = args.name.strip().lower()
+    if name == "pack":
+        return cmd_report_pack(args)
+    for option, value in (
+        ("--pdf", args.pdf),
+        ("--locale", args.locale),
+        ("--section", args.section),
+    ):
+        if value is not None:
+            raise CliError(f"{option} is for 'report pack' only")
+    if name not in REPORT_NAMES:
+        raise CliError(f"unknown report {args.name!r} (choose from {', '.join(REPORT_NAMES)})")
+    if args.format not in REPORT_FORMATS:
+        raise CliError(f"unknown format {args.format!r} (choose from {', '.join(REPORT_FORMATS)})")
+    if args.granularity not in ("day", "week"):
+        raise CliError(f"--granularity: choose day or week, not {args.granularity!r}")
+    try:
+        months = int(args.months)
+    except ValueError:
+        months = 0
+    if months < 1:
+        raise CliError(f"--months: not a whole number of at least 1: {args.months!r}")
+    period_from, period_to, tz, now = _report_period(args)
 
     # Read-only: no page-by-page check first (a second per few hundred MB); a damaged
     # page stops the report with the database's own error instead.
@@ -310,9 +342,53 @@ def _run_report(
     now: datetime | None,
 ) -> tuple[Any, Any]:
     """Resolve the names of the filter against the database and run the report."""
-    from crmdesk.domain import ValidationError
-    from crmdesk.domain.reports import AllReports, MetricsFilter
+    from crmdesk.domain.reports import AllReports
     from crmdesk.metrics import MetricsService
+
+    f, info, _labels = _resolve_filter(db, args, period_from, period_to, tz, now)
+    svc = MetricsService(db)
+    report: Any
+    if name == "all":
+        if months == 6 and args.granularity == "week":
+            report = svc.all(f)
+        else:
+            report = AllReports(
+                kpis=svc.kpis(f),
+                stages=svc.stage_efficiency(f),
+                funnel=svc.funnel(f),
+                new_customers=svc.new_customers(f),
+                forecast=svc.forecast(f, months=months),
+                targets=svc.targets(f),
+                performance=svc.performance(f),
+                activity=svc.activity(f, granularity=args.granularity),
+            )
+    else:
+        report = {
+            "kpis": svc.kpis,
+            "stages": svc.stage_efficiency,
+            "funnel": svc.funnel,
+            "new-customers": svc.new_customers,
+            "forecast": lambda f: svc.forecast(f, months=months),
+            "targets": svc.targets,
+            "performance": svc.performance,
+            "activity": lambda f: svc.activity(f, granularity=args.granularity),
+        }[name](f)
+    return report, info
+
+
+def _resolve_filter(
+    db: Database,
+    args: argparse.Namespace,
+    period_from: date | None,
+    period_to: date | None,
+    tz: str,
+    now: datetime | None,
+) -> tuple[Any, Any, tuple[Any, Any]]:
+    """The report filter named by the options (owners, pipeline, source), as ids; how it
+    reads (names); and the pipeline and source found (the source None for all).
+    Unknown names are a CliError."""
+    from crmdesk.domain import ValidationError
+    from crmdesk.domain.reports import MetricsFilter
     from crmdesk.metrics.formats import FiltersInfo
     from crmdesk.services.lists import list_items
     from crmdesk.services.pipelines import get_pipeline
@@ -354,40 +430,108 @@ def _run_report(
         tz=tz,
         now=now,
     )
-    svc = MetricsService(db)
-    report: Any
-    if name == "all":
-        if months == 6 and args.granularity == "week":
-            report = svc.all(f)
-        else:
-            report = AllReports(
-                kpis=svc.kpis(f),
-                stages=svc.stage_efficiency(f),
-                funnel=svc.funnel(f),
-                new_customers=svc.new_customers(f),
-                forecast=svc.forecast(f, months=months),
-                targets=svc.targets(f),
-                performance=svc.performance(f),
-                activity=svc.activity(f, granularity=args.granularity),
-            )
-    else:
-        report = {
-            "kpis": svc.kpis,
-            "stages": svc.stage_efficiency,
-            "funnel": svc.funnel,
-            "new-customers": svc.new_customers,
-            "forecast": lambda f: svc.forecast(f, months=months),
-            "targets": svc.targets,
-            "performance": svc.performance,
-            "activity": lambda f: svc.activity(f, granularity=args.granularity),
-        }[name](f)
     info = FiltersInfo(
         owners=tuple(owner_names) if owner_names else None,
         pipeline=pipe.key,
         source=source.name if source else None,
         stage_keys={st.id: st.key for st in pipe.stages},
     )
-    return report, info
+    return f, info, (pipe, source)
+
+
+PACK_LOCALES = ("en", "zh_CN")
+#: ``--section`` names of ``report pack`` and the pack's own keys.
+PACK_SECTION_NAMES = {
+    "kpis": "kpis",
+    "funnel": "funnel",
+    "stages": "stages",
+    "forecast": "forecast",
+    "targets": "targets",
+    "performance": "performance",
+    "new-customers": "new_customers",
+    "new_customers": "new_customers",
+    "activity": "activity",
+}
+
+
+def cmd_report_pack(args: argparse.Namespace) -> int:
+    """``crmdesk report pack --pdf FILE``: the printed management pack, as the reports
+    tab prints it, written to PDF without a screen."""
+    started = time.perf_counter()
+    if args.pdf is None:
+        raise CliError("report pack needs --pdf FILE")
+    for option, value, default in (
+        ("--format", args.format, "table"),
+        ("--months", args.months, "6"),
+        ("--granularity", args.granularity, "week"),
+    ):
+        if value != default:
+            raise CliError(f"{option} does not apply to 'report pack'")
+    lang = args.locale or "en"
+    if lang not in PACK_LOCALES:
+        raise CliError(f"--locale: choose {' or '.join(PACK_LOCALES)}, not {lang!r}")
+    sections = None
+    if args.section:
+        sections = []
+        for wanted in args.section:
+            key = PACK_SECTION_NAMES.get(wanted.strip().lower())
+            if key is None:
+                names = ", ".join(n for n in PACK_SECTION_NAMES if n != "new_customers")
+                raise CliError(f"unknown section {wanted!r} (choose from {names})")
+            sections.append(key)
+    period_from, period_to, tz, now = _report_period(args)
+    pdf = Path(args.pdf)
+    if pdf.is_dir():
+        raise CliError(f"--pdf: {pdf} is a folder")
+    if not pdf.parent.is_dir():
+        raise CliError(f"--pdf: no such folder: {pdf.parent}")
+
+    from sqlalchemy.exc import DBAPIError
+
+    db = _open(args, create=False, upgrade=False, verify=False).db
+    try:
+        from crmdesk.services.settings import get_setting
+        from crmdesk.ui.app import set_locale
+        from crmdesk.ui.reports.data import load_report_data
+        from crmdesk.ui.reports.printing import (
+            application,
+            build_pack,
+            describe_filter,
+            export_pdf,
+        )
+
+        application()  # offscreen when there is no screen
+        set_locale(lang)
+        f, info, (pipe, source) = _resolve_filter(db, args, period_from, period_to, tz, now)
+        data = load_report_data(db, f)
+        currency = get_setting(db, "currency", "USD") or "USD"
+        filter_text = describe_filter(
+            info.owners,
+            pipe.names.get(lang) or pipe.name,
+            source.label(lang) if source is not None else None,
+        )
+        from zoneinfo import ZoneInfo
+
+        made_at = (now or datetime.now().astimezone()).astimezone(ZoneInfo(tz))
+        doc = build_pack(
+            data,
+            sections=sections,
+            lang=lang,
+            currency=currency,
+            filter_text=filter_text,
+            made_at=made_at,
+        )
+        pages = export_pdf(pdf, doc)
+    except DBAPIError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise CliError(f"the database cannot be read ({reason})") from exc
+    except OSError as exc:
+        raise CliError(f"cannot write {pdf}: {exc.strerror or exc}") from exc
+    finally:
+        db.dispose()
+    elapsed = time.perf_counter() - started
+    print(f"Wrote {pdf}: {pages} page{'' if pages == 1 else 's'} ({elapsed:.1f} s).")
+    return EXIT_OK
 
 
 COMMANDS = {

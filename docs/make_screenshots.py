@@ -61,8 +61,9 @@ def main() -> int:
 
         column = window.board.view.columns[2]
         card = column.proxy.cards()[0]
-        dialog = DealDialog(db=db, user=user, ops=window.ops, deal_id=card.id, lang=lang,
-                            parent=window)
+        dialog = DealDialog(
+            db=db, user=user, ops=window.ops, deal_id=card.id, lang=lang, parent=window
+        )
         dialog.show()
         save(dialog, "deal_dialog")
         dialog.tabs.setCurrentIndex(1)
@@ -77,8 +78,9 @@ def main() -> int:
         window.nav.setCurrentRow(4)
         window.reports.set_period("this_year")
         window.reports.load_now()
-        for index, key in enumerate(("funnel", "stages", "forecast", "targets", "performance",
-                                     "new_customers", "activity")):
+        for index, key in enumerate(
+            ("funnel", "stages", "forecast", "targets", "performance", "new_customers", "activity")
+        ):
             window.reports.tabs.setCurrentIndex(index)
             save(window, f"reports_{key}")
         window.close()

@@ -51,8 +51,8 @@ def money_short(value: Decimal | float) -> str:
     v = float(value)
     if abs(v) >= 1_000_000:
         return f"{v / 1_000_000:.1f}M"
-    if abs(v) >= 10_000:
-        return f"{v / 1_000:.0f}K"
+    if abs(v) >= 1_000:
+        return f"{v / 1_000:.0f}K" if abs(v) >= 10_000 else f"{v / 1_000:.1f}K"
     return f"{v:,.0f}"
 
 

@@ -18,6 +18,9 @@ breaks its pages the same on every machine; the painter scales that to the devic
 
 from __future__ import annotations
 
+import math
+import os
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,18 +28,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontDatabase,
+    QFontInfo,
     QFontMetricsF,
     QGuiApplication,
     QImage,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
-    QPagedPaintDevice,
     QPainter,
     QPdfWriter,
     QPen,
@@ -48,8 +52,8 @@ from PySide6.QtGui import (
     QTextFormat,
     QTextFrameFormat,
     QTextLength,
+    QTextOption,
     QTextTable,
-    QTextTableCellFormat,
     QTextTableFormat,
 )
 from PySide6.QtWidgets import QWidget
@@ -253,16 +257,20 @@ def describe_filter(
 
 
 def pack_font(lang: str, point_size: float = 9.0) -> QFont:
-    """The application's font family, with a CJK family that is present added (first
-    for Chinese), so Chinese renders in the PDF; never a family that is missing."""
+    """The application's font family, then the Chinese families that are present, so
+    Chinese renders in the PDF; never a family that is missing. ``lang`` is kept for a
+    language whose fonts should come first."""
     font = QFont(QGuiApplication.font())
-    family = font.family()
+    # The family the application's font resolves to ("Sans Serif" is only an alias).
+    family = QFontInfo(font).family() or font.family()
     try:
         present = set(QFontDatabase.families())
     except Exception:  # no font database (should not happen with an application)
         present = set()
     cjk = [f for f in CJK_FAMILIES if f in present and f != family]
-    families = [*cjk, family] if lang.startswith("zh") else [family, *cjk]
+    # The application's family first, as on screen (it has the bold the headings use);
+    # Chinese glyphs come from the first Simplified Chinese family present.
+    families = [family, *cjk]
     font.setFamilies(families)
     font.setPointSizeF(point_size)
     font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
@@ -311,10 +319,31 @@ def render_chart(
     chart.resize(w, h)
     chart.show()  # lays the plot out at its size (nothing appears on screen)
     show(chart)
+    # The axes and the title size themselves to their text while they are painted and
+    # lay the plot out again afterwards: paint, let the layout settle, then paint for real.
+    for _ in range(3):
+        _paint_chart(chart, QImage(w, h, QImage.Format.Format_RGB32), w, h)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        # A plot whose text needs more room than the canvas (a long title) would be cut
+        # at the right: widen the canvas to what the plot needs, keeping the aspect.
+        need = chart.getPlotItem().effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
+        if need <= w:
+            break
+        w = math.ceil(need) + 8
+        h = round(w * aspect)
+        chart.resize(w, h)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     ratio = pixels / w
     image = QImage(pixels, round(h * ratio), QImage.Format.Format_RGB32)
-    image.fill(QColor("#ffffff"))
     image.setDevicePixelRatio(ratio)
+    _paint_chart(chart, image, w, h)
+    chart.hide()
+    image.setDevicePixelRatio(1.0)
+    return image
+
+
+def _paint_chart(chart: charts.ReportChart, image: QImage, w: int, h: int) -> None:
+    image.fill(QColor("#ffffff"))
     painter = QPainter(image)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -324,9 +353,6 @@ def render_chart(
         chart.scene().render(painter, QRectF(0, 0, w, h), source)
     finally:
         painter.end()
-    chart.hide()
-    image.setDevicePixelRatio(1.0)
-    return image
 
 
 def _chart_for(key: str, data: ReportData, currency: str) -> QImage:
@@ -430,18 +456,23 @@ def _tables_for(key: str, data: ReportData, currency: str) -> list[_Table]:
 
 class _ChartObject(QPyTextObject):
     """Draws a chart image in the text flow: the width of the page's body (at most
-    CHART_WIDTH), half as high, whatever the screen's resolution."""
+    CHART_WIDTH), half as high, whatever the screen's resolution. An object with a
+    HEIGHT instead is a bar across the body in COLOR (a rule, or a spacer without)."""
 
     TYPE = QTextFormat.ObjectTypes.UserObject + 1
     NAME = QTextFormat.Property.UserProperty + 1
+    HEIGHT = QTextFormat.Property.UserProperty + 2
+    COLOR = QTextFormat.Property.UserProperty + 3
 
     def __init__(self, parent: QTextDocument) -> None:
         super().__init__(parent)
         self.images: dict[str, QImage] = {}
 
-    def intrinsicSize(self, doc: QTextDocument, pos: int, format: QTextFormat) -> QSizeF:  # noqa: A002
+    def intrinsicSize(self, doc: QTextDocument, pos: int, format: QTextFormat) -> QSizeF:
+        body = doc.pageSize().width() - 2 * doc.documentMargin() - 1
+        if format.hasProperty(self.HEIGHT):
+            return QSizeF(max(body, 1.0), float(format.property(self.HEIGHT)))
         image = self.images.get(str(format.property(self.NAME)))
-        body = doc.pageSize().width() - 2 * doc.documentMargin() - 2
         width = CHART_WIDTH if body <= 0 else min(CHART_WIDTH, body)
         ratio = image.height() / image.width() if image is not None else CHART_ASPECT
         return QSizeF(width, width * ratio)
@@ -452,8 +483,12 @@ class _ChartObject(QPyTextObject):
         rect: QRectF,
         doc: QTextDocument,
         pos: int,
-        format: QTextFormat,  # noqa: A002
+        format: QTextFormat,
     ) -> None:
+        if format.hasProperty(self.HEIGHT):
+            if format.hasProperty(self.COLOR):
+                painter.fillRect(rect, QColor(str(format.property(self.COLOR))))
+            return
         image = self.images.get(str(format.property(self.NAME)))
         if image is None:
             return
@@ -485,6 +520,9 @@ class PackDocument(QTextDocument):
         self._device.setDotsPerMeterY(round(UNIT_DPI / 0.0254))
         self.documentLayout().setPaintDevice(self._device)
         self.setUseDesignMetrics(True)
+        option = self.defaultTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)  # never inside a word
+        self.setDefaultTextOption(option)
         self.setDocumentMargin(0)
         self.charts = _ChartObject(self)
         self.documentLayout().registerHandler(_ChartObject.TYPE, self.charts)
@@ -503,7 +541,7 @@ class PackDocument(QTextDocument):
         layout = self.documentLayout()
         for (number, _row), key in zip(self._headings, self._heading_keys, strict=True):
             rect = layout.blockBoundingRect(self.findBlockByNumber(number))
-            out[key] = int(rect.top() // height) + 1 if height > 0 else 1
+            out[key] = int((rect.top() + 0.5) // height) + 1 if height > 0 else 1
         return out
 
     def update_contents(self) -> None:
@@ -534,7 +572,12 @@ def a4_body_size() -> QSizeF:
 
 
 def _mm_to_units(mm: float) -> float:
-    return mm / 25.4 * UNIT_DPI
+    return _fixed(mm / 25.4 * UNIT_DPI)
+
+
+def _fixed(units: float) -> float:
+    """``units`` rounded down to the text layout's fixed-point step (1/64)."""
+    return math.floor(units * 64) / 64
 
 
 class _Writer:
@@ -553,7 +596,7 @@ class _Writer:
         f = QTextCharFormat()
         f.setFontFamilies(self.base.families())
         f.setFontPointSize(size)
-        f.setFontWeight(QFont.Weight.DemiBold if bold else QFont.Weight.Normal)
+        f.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
         f.setFontItalic(italic)
         f.setForeground(QBrush(QColor(color)))
         return f
@@ -593,17 +636,17 @@ class _Writer:
         f.setProperty(_ChartObject.NAME, name)
         self.cursor.insertText("\ufffc", f)
 
-    def rule(self, color: str = ACCENT, height: float = 3.0) -> None:
-        f = QTextFrameFormat()
-        f.setHeight(QTextLength(QTextLength.Type.FixedLength, height))
-        f.setBackground(QBrush(QColor(color)))
-        f.setBorder(0)
-        f.setMargin(0)
-        f.setTopMargin(10)
-        f.setBottomMargin(14)
-        f.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
-        self.cursor.insertFrame(f)
-        self.cursor.movePosition(QTextCursor.MoveOperation.End)
+    def rule(
+        self, height: float, color: str | None = ACCENT, *, top: float = 0, bottom: float = 0
+    ) -> None:
+        """A bar across the page (a spacer when ``color`` is None)."""
+        self.paragraph("", self.char(1), self.block(top=top, bottom=bottom))
+        f = QTextCharFormat()
+        f.setObjectType(_ChartObject.TYPE)
+        f.setProperty(_ChartObject.HEIGHT, float(height))
+        if color is not None:
+            f.setProperty(_ChartObject.COLOR, color)
+        self.cursor.insertText("\ufffc", f)
 
     def table(
         self,
@@ -615,15 +658,18 @@ class _Writer:
         bold: frozenset[int] = frozenset(),
         size: float = 8.0,
         grid: bool = True,
+        stripes: bool = True,
         widths: Sequence[float] | None = None,
     ) -> QTextTable:
         """A table the width of the page: an optional caption row and the header repeat on
         every page it runs to; rows alternate in shade; numbers are right-aligned."""
         n_cols = len(right)
+        if widths is None:
+            size = self._fit(caption, header, rows, right, size)
         head_rows = (1 if caption else 0) + (1 if header else 0)
         tf = QTextTableFormat()
         tf.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
-        tf.setCellPadding(3.5)
+        tf.setCellPadding(_padding(n_cols))
         tf.setCellSpacing(0)
         tf.setBorderCollapse(True)
         tf.setBorder(0.6 if grid else 0)
@@ -669,11 +715,43 @@ class _Writer:
                     text,
                     char or (strong if i in bold else plain),
                     left=not right[c],
-                    bg=ALT_BG if i % 2 else None,
-                    nowrap=right[c],
+                    bg=ALT_BG if stripes and i % 2 else None,
+                    nowrap=_nowrap(text, right[c]),
                 )
         self.cursor.movePosition(QTextCursor.MoveOperation.End)
         return table
+
+    def _fit(
+        self,
+        caption: str | None,
+        header: Sequence[str],
+        rows: Sequence[Sequence[tuple[str, QTextCharFormat | None]]],
+        right: Sequence[bool],
+        size: float,
+    ) -> float:
+        """The largest font size up to ``size`` (down to 6 pt) at which every column
+        gets its narrowest width (its widest number or name, its longest word) within
+        the page, so that no word breaks in the middle."""
+        avail = self.doc.pageSize().width() - 2
+        pad = 2 * _padding(len(right)) + 1.0
+        while size > 6.0:
+            bold = QFontMetricsF(self.char(size, bold=True).font(), self.doc._device)
+            total = 0.0
+            for c in range(len(right)):
+                words = header[c].split() if header else []
+                width = max((bold.horizontalAdvance(w) for w in words), default=0.0)
+                for row in rows:
+                    text = row[c][0]
+                    if _nowrap(text, right[c]):
+                        width = max(width, bold.horizontalAdvance(text))
+                    else:
+                        longest = max(text.split(), key=len, default="")
+                        width = max(width, bold.horizontalAdvance(longest))
+                total += width + pad
+            if total <= avail:
+                break
+            size -= 0.5
+        return size
 
     def _cell(
         self,
@@ -703,120 +781,86 @@ class _Writer:
         cursor.insertText(text, char)
 
 
+def _padding(columns: int) -> float:
+    """Cell padding: a little less for wide tables, to leave room for the text."""
+    return 3.5 if columns < 10 else 2.5
+
+
+def _nowrap(text: str, number: bool) -> bool:
+    """Numbers, names and dates stay on one line; long text may wrap between words."""
+    return number or len(text) <= 28
+
+
 def _cell_text(column: Any, line: tables.Line) -> str:
     text = column.text(line)
     return "" if text is None else str(text)
 
 
-def _kpi_rows(
-    data: ReportData, currency: str
-) -> list[tuple[str, str, str | None, str, bool | None]]:
-    """(figure, this period, previous period or None, change, the change is good)."""
+#: A KPI row: (figure, this period, previous period or None, change, the change is good).
+KpiRow = tuple[str, str, str | None, str, bool | None]
+
+
+def _kpi_rows(data: ReportData, currency: str) -> list[KpiRow]:
+    """The key figures of the period and, when there is one, the previous period."""
     k: Kpis = data.reports.kpis
     p = data.previous
-    c = currency
 
-    def money(v: Decimal | None) -> str:
-        return fmt.money(v, c)
-
-    def days(v: float | None) -> str:
-        return "–" if v is None else tr("{n} d").format(n=f"{v:.1f}")
-
-    def hours(v: float | None) -> str:
-        return "–" if v is None else tr("{n} h").format(n=f"{v:.1f}")
-
-    def change(
-        now: Any, before: Any, show: Callable[[Any], str], higher_is_good: bool = True
-    ) -> tuple[str, bool | None]:
-        if now is None or before is None:
-            return "", None
-        d = now - before
-        if abs(float(d)) < 1e-9:
-            return tr("= same"), None
-        arrow = "▲" if d > 0 else "▼"
-        return f"{arrow} {show(abs(d))}", (d > 0) == higher_is_good
-
-    def rate_change(
-        now: float | None, before: float | None, higher_is_good: bool = True
-    ) -> tuple[str, bool | None]:
-        if now is None or before is None:
-            return "", None
-        d = (now - before) * 100
-        if abs(d) < 0.05:
-            return tr("= same"), None
-        arrow = "▲" if d > 0 else "▼"
-        return tr("{arrow} {delta} pts").format(arrow=arrow, delta=f"{abs(d):.1f}"), (
-            d > 0
-        ) == higher_is_good
+    def money(v: Any) -> str:
+        return fmt.money(v, currency)
 
     def number(v: Any) -> str:
         return fmt.number(int(v))
 
-    rows: list[tuple[str, str, str | None, str, bool | None]] = []
+    def days(v: Any) -> str:
+        return tr("{n} d").format(n=f"{v:.1f}")
 
-    def add(
-        name: str,
-        now: Any,
-        before: Any,
-        show: Callable[[Any], str],
-        delta: tuple[str, bool | None],
-        comparable: bool = True,
-    ) -> None:
-        prev = (
-            (show(before) if before is not None else "–") if p is not None and comparable else None
-        )
-        rows.append((name, show(now), prev, delta[0] if comparable else "", delta[1]))
+    def hours(v: Any) -> str:
+        return tr("{n} h").format(n=f"{v:.1f}")
 
-    pv = p  # shorter below
-    add(tr("Won amount"), k.won_amount, pv and pv.won_amount, money,
-        change(k.won_amount, pv and pv.won_amount, money))  # fmt: skip
-    add(tr("Deals won"), k.won_count, pv and pv.won_count, number,
-        change(k.won_count, pv and pv.won_count, number))  # fmt: skip
-    add(tr("Deals lost"), k.lost_count, pv and pv.lost_count, number,
-        change(k.lost_count, pv and pv.lost_count, number, higher_is_good=False))  # fmt: skip
-    add(tr("Close rate"), k.close_rate, pv and pv.close_rate, fmt.percent,
-        rate_change(k.close_rate, pv and pv.close_rate))  # fmt: skip
-    add(tr("Lead conversion"), k.lead_conversion_rate, pv and pv.lead_conversion_rate,
-        fmt.percent, rate_change(k.lead_conversion_rate, pv and pv.lead_conversion_rate))  # fmt: skip
-    add(tr("Average deal size"), k.avg_deal_size, pv and pv.avg_deal_size, money,
-        change(k.avg_deal_size, pv and pv.avg_deal_size, money))  # fmt: skip
-    add(tr("Sales cycle (average)"), k.avg_sales_cycle_days, pv and pv.avg_sales_cycle_days,
-        days, change(k.avg_sales_cycle_days, pv and pv.avg_sales_cycle_days, days,
-                     higher_is_good=False))  # fmt: skip
-    add(tr("Sales cycle (median)"), k.median_sales_cycle_days,
-        pv and pv.median_sales_cycle_days, days,
-        change(k.median_sales_cycle_days, pv and pv.median_sales_cycle_days, days,
-               higher_is_good=False))  # fmt: skip
-    add(tr("Median response time"), k.response_time_median_hours,
-        pv and pv.response_time_median_hours, hours,
-        change(k.response_time_median_hours, pv and pv.response_time_median_hours, hours,
-               higher_is_good=False))  # fmt: skip
-    add(tr("Leads without a response"), k.no_response_share, pv and pv.no_response_share,
-        fmt.percent, rate_change(k.no_response_share, pv and pv.no_response_share,
-                                 higher_is_good=False))  # fmt: skip
-    add(tr("New customers"), k.new_customers, pv and pv.new_customers, number,
-        change(k.new_customers, pv and pv.new_customers, number))  # fmt: skip
-    add(tr("Average lifetime value"), k.ltv_avg, pv and pv.ltv_avg, money,
-        change(k.ltv_avg, pv and pv.ltv_avg, money))  # fmt: skip
-    # The pipeline is what is open now: the same for both periods, so no change.
-    add(tr("Open pipeline (now)"), k.open_pipeline_amount, None, money, ("", None),
-        comparable=False)  # fmt: skip
-    add(tr("Weighted pipeline (now)"), k.weighted_pipeline_amount, None, money, ("", None),
-        comparable=False)  # fmt: skip
+    def rate(v: Any) -> str:
+        return fmt.percent(v)
+
+    # (figure, attribute, how it shows, a rate (change in points), higher is better)
+    specs: list[tuple[str, str, Callable[[Any], str], bool, bool]] = [
+        (tr("Won amount"), "won_amount", money, False, True),
+        (tr("Deals won"), "won_count", number, False, True),
+        (tr("Deals lost"), "lost_count", number, False, False),
+        (tr("Close rate"), "close_rate", rate, True, True),
+        (tr("Lead conversion"), "lead_conversion_rate", rate, True, True),
+        (tr("Average deal size"), "avg_deal_size", money, False, True),
+        (tr("Sales cycle (average)"), "avg_sales_cycle_days", days, False, False),
+        (tr("Sales cycle (median)"), "median_sales_cycle_days", days, False, False),
+        (tr("Median response time"), "response_time_median_hours", hours, False, False),
+        (tr("Leads without a response"), "no_response_share", rate, True, False),
+        (tr("New customers"), "new_customers", number, False, True),
+        (tr("Average lifetime value"), "ltv_avg", money, False, True),
+    ]
+    rows: list[KpiRow] = []
+    for name, attr, show, is_rate, higher_is_good in specs:
+        now = getattr(k, attr)
+        before = getattr(p, attr) if p is not None else None
+        shown_before = None if p is None else ("–" if before is None else show(before))
+        change, good = "", None
+        if now is not None and before is not None:
+            d = (now - before) * 100 if is_rate else now - before
+            if abs(float(d)) < (0.05 if is_rate else 1e-9):
+                change = tr("= same")
+            else:
+                arrow = "▲" if d > 0 else "▼"
+                amount = tr("{n} pts").format(n=f"{abs(d):.1f}") if is_rate else show(abs(d))
+                change, good = f"{arrow} {amount}", (d > 0) == higher_is_good
+        rows.append((name, "–" if now is None else show(now), shown_before, change, good))
+    # The pipeline is what is open now: the same whichever period, so no change.
+    blank = None if p is None else ""
+    rows.append((tr("Open pipeline (now)"), money(k.open_pipeline_amount), blank, "", None))
+    rows.append((tr("Weighted pipeline (now)"), money(k.weighted_pipeline_amount), blank, "", None))
     if data.won_target:
         actual = data.won_target_actual or Decimal(0)
         share = float(actual / data.won_target)
-        rows.append(
-            (
-                tr("Won against target"),
-                fmt.percent(share),
-                None if p is None else "",
-                tr("{actual} of {target}").format(
-                    actual=money(actual), target=money(data.won_target)
-                ),
-                share >= 1.0 if share else None,
-            )
+        name = tr("Won against target ({actual} of {target})").format(
+            actual=money(actual), target=money(data.won_target)
         )
+        rows.append((name, fmt.percent(share), blank, "", None))
     return rows
 
 
@@ -873,11 +917,14 @@ def build_pack(
     facts.append((tr("Filters"), filter_text))
     facts.append((tr("Made"), tr("{time} by crmdesk").format(time=doc.made)))
     if whole:
-        w.paragraph(tr("Sales report"), w.char(30, bold=True), w.block(top=150, bottom=4))
+        w.rule(150, None)
+        w.paragraph(tr("Sales report"), w.char(30, bold=True), w.block(bottom=4))
         w.paragraph(tr("Management pack"), w.char(15, color=MUTED), w.block(bottom=0))
-        w.rule()
+        w.rule(4, ACCENT, top=14, bottom=18)
         fact_rows = [[(k, w.char(10, color=MUTED)), (v, w.char(10.5))] for k, v in facts]
-        w.table(None, [], [*fact_rows], right=[False, False], grid=False, widths=[22, 78])
+        w.table(
+            None, [], fact_rows, right=[False, False], grid=False, stripes=False, widths=[22, 78]
+        )
         w.paragraph(tr("Contents"), w.char(12, bold=True), w.block(top=30, bottom=6))
         contents_rows = [[(titles[key], w.char(10.5)), ("…", w.char(10.5))] for key in parts]
         doc._contents = w.table(
@@ -952,7 +999,7 @@ def _kpi_page(w: _Writer, data: ReportData, currency: str) -> None:
             for _name, _n, delta, good in cells
         ],
     ]
-    w.table(None, [], tf_rows, right=[False] * len(cells), grid=False)
+    w.table(None, [], tf_rows, right=[False] * len(cells), grid=False, stripes=False)
     header = [tr("Figure"), tr("This period")]
     if has_previous:
         header += [tr("Previous period"), tr("Change")]
@@ -967,7 +1014,7 @@ def _kpi_page(w: _Writer, data: ReportData, currency: str) -> None:
             row += [(prev or "", None), (delta, w.char(8.5, color=color))]
         table_rows.append(row)
     w.table(
-        tr("Key figures"),
+        None,
         header,
         table_rows,
         right=[False, True, True, True][: len(header)],
@@ -1004,7 +1051,9 @@ def paint_pack(doc: QTextDocument, device: QPagedPaintDevice) -> int:
         width, height = device.width(), device.height()
         head = HEADER_MM / 25.4 * dpi_y
         foot = FOOTER_MM / 25.4 * dpi_y
-        body = QSizeF(width / sx, (height - head - foot) / sy)
+        # Whole 1/64 units: the layout's own fixed-point steps, so pages start exactly
+        # where the layout broke them.
+        body = QSizeF(_fixed(width / sx), _fixed((height - head - foot) / sy))
         doc.setPageSize(body)
         if isinstance(doc, PackDocument):
             doc.update_contents()
@@ -1023,9 +1072,10 @@ def paint_pack(doc: QTextDocument, device: QPagedPaintDevice) -> int:
             painter.scale(sx, sy)
             top = (page - 1) * body.height()
             painter.translate(0, -top)
-            clip = QRectF(0, top, body.width(), body.height())
-            painter.setClipRect(clip)
-            doc.drawContents(painter, clip)
+            painter.setClipRect(QRectF(0, top, body.width(), body.height()))
+            # What lies on the page: the layout puts every line wholly on one page, so a
+            # hair less than the page leaves out the lines that only touch its edges.
+            doc.drawContents(painter, QRectF(0, top + 0.5, body.width(), body.height() - 1))
             painter.restore()
             _decorate(painter, doc, page, count, width, height, head, foot, dpi_y)
         return count
@@ -1097,6 +1147,30 @@ def _decorate(
     painter.restore()
 
 
+def application() -> QCoreApplication:
+    """The Qt application the pack is drawn with, for a caller without one (the
+    command line): the running one, or a new one, offscreen when there is no screen."""
+    app = QCoreApplication.instance()
+    if app is not None:
+        return app
+    if (
+        sys.platform not in ("win32", "darwin")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    global _APPLICATION
+    _APPLICATION = QApplication([sys.argv[0] if sys.argv else "crmdesk"])
+    _APPLICATION.setApplicationName("crmdesk")
+    return _APPLICATION
+
+
+#: The application made by :func:`application`, kept for the life of the process.
+_APPLICATION: QCoreApplication | None = None
+
+
 def page_layout() -> QPageLayout:
     """A4 portrait with the pack's margins."""
     return QPageLayout(
@@ -1135,11 +1209,12 @@ def _printer(parent: QWidget | None) -> Any:
     return printer
 
 
-def print_dialog(parent: QWidget | None, doc: QTextDocument) -> bool:
-    """Ask for a printer (QPrintDialog) and print ``doc``; False when cancelled."""
+def print_dialog(parent: QWidget | None, doc: QTextDocument, printer: Any = None) -> bool:
+    """Ask for a printer (QPrintDialog) and print ``doc`` on it; False when cancelled.
+    ``printer``: a QPrinter to use (and keep the user's choices in), or a new one."""
     from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
 
-    printer = _printer(parent)
+    printer = printer if printer is not None else _printer(parent)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(tr("Print"))
     dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
@@ -1149,13 +1224,14 @@ def print_dialog(parent: QWidget | None, doc: QTextDocument) -> bool:
     return True
 
 
-def preview_dialog(parent: QWidget | None, doc: QTextDocument) -> None:
-    """Show ``doc`` in a print preview (QPrintPreviewDialog) that can print it."""
+def preview_dialog(parent: QWidget | None, doc: QTextDocument, printer: Any = None) -> None:
+    """Show ``doc`` in a print preview (QPrintPreviewDialog), from which it can be
+    printed; the preview and the print are drawn by :func:`paint_pack`."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-    printer = _printer(parent)
+    printer = printer if printer is not None else _printer(parent)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(tr("Print preview"))
-    dialog.paintRequested.connect(lambda p: paint_pack(doc, p))
+    dialog.paintRequested.connect(lambda device: paint_pack(doc, device))
     dialog.resize(1000, 800)
     dialog.exec()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -89,6 +90,9 @@ def run_gui(
     user = users.get_user(database, default_admin_id(database))
     window = MainWindow(db=database, user=user, lang=lang)
     window.show()
+    # What exists now lives as long as the window: keep it out of the garbage collector's
+    # full passes, which would otherwise stop the window while a worker thread collects.
+    gc.freeze()
     if screenshot is not None:
 
         def _grab() -> None:

@@ -60,7 +60,15 @@ def load_report_data(db: Database, f: MetricsFilter) -> ReportData:
 
 
 def _won_target(reports: AllReports, f: MetricsFilter) -> tuple[Decimal | None, Decimal | None]:
-    rows = [r for r in reports.targets.rows if r.metric == "won_amount"]
+    """The won-amount targets that lie wholly inside the period (a quarter's target is not
+    compared with one month's sales)."""
+    rows = [
+        r
+        for r in reports.targets.rows
+        if r.metric == "won_amount"
+        and (f.period_from is None or r.period_start >= f.period_from)
+        and (f.period_to is None or r.period_end <= f.period_to)
+    ]
     if f.owner_ids is None:
         team = [r for r in rows if r.owner_id is None]
         rows = team or rows

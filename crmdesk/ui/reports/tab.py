@@ -9,7 +9,7 @@ bus reloads the tab (debounced) while it is visible, or when it is next shown.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -472,6 +472,8 @@ class ReportsTab(LazyView):
             owner_ids=(owner,) if owner is not None else None,
             pipeline_id=self.pipeline.currentData(),
             source_id=self.source.currentData(),
+            # A fixed "today" (tests, scripts) fixes the clock of every figure too.
+            now=datetime.combine(self._today, time(12), tzinfo=UTC) if self._today else None,
         )
 
     def set_period(self, key: str, frm: date | None = None, to: date | None = None) -> None:
@@ -511,8 +513,14 @@ class ReportsTab(LazyView):
         self._schedule()
 
     def _on_dates_edited(self) -> None:
-        if self.period.currentData() == "custom":
-            self._schedule()
+        if self.period.currentData() != "custom":
+            return
+        if self.date_to.date() < self.date_from.date():
+            # The end moves with the start: a period is at least one day, and shown so.
+            self.date_to.blockSignals(True)
+            self.date_to.setDate(self.date_from.date())
+            self.date_to.blockSignals(False)
+        self._schedule()
 
     def _schedule(self) -> None:
         if self.isVisible():
@@ -592,6 +600,8 @@ class ReportsTab(LazyView):
         if key in self._pending:
             self._pending.remove(key)
             self._render_page(key)
+            if not self._pending and self.data is not None:
+                self.loaded.emit(self.data)
 
     def _render_page(self, key: str) -> None:
         data = self.data
@@ -766,8 +776,6 @@ class ReportsTab(LazyView):
     def pack_document(self, *, current_only: bool = False) -> Any:
         """The printed pack (or, with ``current_only``, the report on screen) for what the
         tab shows now; loads the figures first when none are on screen yet."""
-        from datetime import UTC, datetime
-
         from crmdesk.ui.reports import printing
 
         if self.data is None or self.data.filter != self.current_filter():

@@ -33,6 +33,8 @@ class ReportData:
     won_target: Decimal | None
     won_target_actual: Decimal | None
     load_ms: float
+    #: ``time.monotonic()`` when loaded (the tab keeps recent loads for a while).
+    loaded_at: float = 0.0
 
 
 def load_report_data(db: Database, f: MetricsFilter) -> ReportData:
@@ -56,6 +58,7 @@ def load_report_data(db: Database, f: MetricsFilter) -> ReportData:
         won_target=target,
         won_target_actual=actual,
         load_ms=(time.perf_counter() - started) * 1000,
+        loaded_at=time.monotonic(),
     )
 
 

@@ -9,6 +9,7 @@ bus reloads the tab (debounced) while it is visible, or when it is next shown.
 
 from __future__ import annotations
 
+import time as _time
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -60,6 +61,8 @@ PAGES = (
     ("new_customers", charts.NewCustomersChart),
     ("activity", charts.ActivityChart),
 )
+CACHE_SIZE = 8
+CACHE_SECONDS = 300
 PRESETS = (
     "this_month",
     "this_quarter",
@@ -289,7 +292,9 @@ class ReportsTab(LazyView):
         self._pool.setMaxThreadCount(1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
+        # The figures of the last few filters, until the data changes: going back to a
+        # period or person seen a moment ago shows at once.
+        self._cache: dict[MetricsFilter, ReportData] = {}
         self._debounce.timeout.connect(self.reload)
         self.currency = get_setting(db, "currency", "USD") or "USD"
         self.metric_names = {
@@ -522,24 +527,41 @@ class ReportsTab(LazyView):
             self.date_to.blockSignals(False)
         self._schedule()
 
-    def _schedule(self) -> None:
+    def _schedule(self, *_args: Any, after_ms: int = 40) -> None:
+        """Load soon: shortly after the user picks something (a burst of picks loads
+        once), a little later after a write (a drag of many cards loads once)."""
         if self.isVisible():
-            self._debounce.start()
+            self._debounce.start(after_ms)
         else:
             self._stale = True
 
     def _on_bus_changed(self, changes: Any) -> None:
         # Several writes in a row (a drag of many cards) load once.
         if changes.touches(self.RELOAD_ON):
-            self._schedule()
+            self._cache.clear()
+            self._schedule(after_ms=250)
 
     # --- loading --------------------------------------------------------------------------
     def reload(self) -> None:
-        """Start loading the current filter's figures in the worker thread."""
+        """Show the current filter's figures: from the cache when they were loaded since
+        the data last changed, else loaded in the worker thread."""
         self._generation += 1
+        f = self.current_filter()
+        cached = self._cache.get(f) if f.now is not None or self._cache_fresh(f) else None
+        if cached is not None:
+            self.busy.setVisible(False)
+            self.status.setText("")
+            self.show_data(cached, all_now=False)
+            return
         self.busy.setVisible(True)
         self.status.setText(self.tr("Updating…"))
-        self._pool.start(_Load(self.db, self.current_filter(), self._generation, self._signals))
+        self._pool.start(_Load(self.db, f, self._generation, self._signals))
+
+    def _cache_fresh(self, f: MetricsFilter) -> bool:
+        """Figures on the live clock keep for a few minutes (rotting and overdue move with
+        time even when no one writes)."""
+        data = self._cache.get(f)
+        return data is not None and _time.monotonic() - data.loaded_at < CACHE_SECONDS
 
     def load_now(self) -> None:
         """Load and show the current filter in this thread, dropping any load on its way
@@ -566,6 +588,9 @@ class ReportsTab(LazyView):
             )
             return
         assert isinstance(result, ReportData)
+        self._cache[result.filter] = result
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
         self.error = None
         self.status.setText("")
         self.show_data(result, all_now=False)

@@ -82,6 +82,28 @@ def _won_target(reports: AllReports, f: MetricsFilter) -> tuple[Decimal | None, 
     return sum((r.value for r in rows), Decimal(0)), sum((r.actual for r in rows), Decimal(0))
 
 
+def monthly_target(data: ReportData) -> Decimal | None:
+    """The team's (or the person's) won-amount target for a month, when the period's
+    targets are monthly ones: the dashed line of the forecast chart, on screen and on
+    paper."""
+    rows = [
+        t
+        for t in data.reports.targets.rows
+        if t.metric == "won_amount" and 27 <= (t.period_end - t.period_start).days <= 31
+    ]
+    if data.filter.owner_ids is None:
+        team = [t for t in rows if t.owner_id is None]
+        rows = team or rows
+        if not team:
+            by_month: dict[date, Decimal] = {}
+            for t in rows:
+                by_month[t.period_start] = by_month.get(t.period_start, Decimal(0)) + t.value
+            return max(by_month.values()) if by_month else None
+    else:
+        rows = [t for t in rows if t.owner_id in data.filter.owner_ids]
+    return max((t.value for t in rows), default=None)
+
+
 def period_label(frm: date | None, to: date | None) -> tuple[date | None, date | None]:
     """The inclusive last day of a half-open period, for display."""
     if to is None:

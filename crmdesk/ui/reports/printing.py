@@ -62,7 +62,7 @@ from crmdesk.domain.periods import previous_range
 from crmdesk.domain.reports import Kpis
 from crmdesk.ui import format as fmt
 from crmdesk.ui.reports import charts, tables
-from crmdesk.ui.reports.data import ReportData
+from crmdesk.ui.reports.data import ReportData, monthly_target
 
 __all__ = [
     "PACK_SECTIONS",
@@ -275,30 +275,6 @@ def pack_font(lang: str, point_size: float = 9.0) -> QFont:
     font.setPointSizeF(point_size)
     font.setStyleStrategy(QFont.StyleStrategy.PreferAntialias)
     return font
-
-
-# --- the monthly target (as the tab draws it on the forecast) ---------------------------------
-
-
-def monthly_target(data: ReportData) -> Decimal | None:
-    """The team's (or the person's) won-amount target for a month, when the period's
-    targets are monthly ones: the dashed line of the forecast chart."""
-    rows = [
-        t
-        for t in data.reports.targets.rows
-        if t.metric == "won_amount" and 27 <= (t.period_end - t.period_start).days <= 31
-    ]
-    if data.filter.owner_ids is None:
-        team = [t for t in rows if t.owner_id is None]
-        rows = team or rows
-        if not team:
-            by_month: dict[date, Decimal] = {}
-            for t in rows:
-                by_month[t.period_start] = by_month.get(t.period_start, Decimal(0)) + t.value
-            return max(by_month.values()) if by_month else None
-    else:
-        rows = [t for t in rows if t.owner_id in data.filter.owner_ids]
-    return max((t.value for t in rows), default=None)
 
 
 # --- charts at print resolution ---------------------------------------------------------------

@@ -48,7 +48,7 @@ from crmdesk.ui import format as fmt
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.lazy_view import LazyView
 from crmdesk.ui.reports import charts, tables
-from crmdesk.ui.reports.data import ReportData, load_report_data
+from crmdesk.ui.reports.data import ReportData, load_report_data, monthly_target
 from crmdesk.ui.table_model import ROW_ROLE, RowsModel
 
 #: The pages, in tab order: (key, chart class).
@@ -650,7 +650,7 @@ class ReportsTab(LazyView):
             page.chart.show_report(r.stages)
             set_table(page.model, tables.stage_table(r.stages))
         elif key == "forecast":
-            page.chart.show_report(r.forecast, self._monthly_target(data))
+            page.chart.show_report(r.forecast, monthly_target(data))
             set_table(page.model, tables.forecast_table(r.forecast, c))
         elif key == "targets":
             page.chart.show_report(r.targets, self.metric_names, self.today())
@@ -666,26 +666,6 @@ class ReportsTab(LazyView):
             set_table(page.model, tables.activity_table(r.activity, self.kind_names))
             set_table(self.overdue_model, tables.overdue_table(r.activity.overdue, self.kind_names))
             set_table(self.rotting_model, tables.rotting_table(r.activity.rotting, c))
-
-    def _monthly_target(self, data: ReportData) -> Decimal | None:
-        """The team's (or the person's) won-amount target for a month, when the period's
-        targets are monthly ones."""
-        rows = [
-            t
-            for t in data.reports.targets.rows
-            if t.metric == "won_amount" and 27 <= (t.period_end - t.period_start).days <= 31
-        ]
-        if data.filter.owner_ids is None:
-            team = [t for t in rows if t.owner_id is None]
-            rows = team or rows
-            if not team:
-                by_month: dict[date, Decimal] = {}
-                for t in rows:
-                    by_month[t.period_start] = by_month.get(t.period_start, Decimal(0)) + t.value
-                return max(by_month.values()) if by_month else None
-        else:
-            rows = [t for t in rows if t.owner_id in data.filter.owner_ids]
-        return max((t.value for t in rows), default=None)
 
     def _show_kpis(self, k: Kpis, data: ReportData) -> None:
         p = data.previous

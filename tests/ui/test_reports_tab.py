@@ -1033,6 +1033,8 @@ def test_speed_and_responsiveness_at_ten_thousand_deals(
             worker.append((started, time.perf_counter()))
 
     monkeypatch.setattr(tab_module, "load_report_data", timed_load)
+    # This measures a load the user waits for: no background prefetch, no cached periods.
+    monkeypatch.setattr(tab_module, "PREFETCH", ())
     e = _make_env(big_db, qtbot)
     tab = e.tab
     page = tab.pages["performance"]
@@ -1114,3 +1116,37 @@ def test_speed_and_responsiveness_at_ten_thousand_deals(
     # only bounded loosely here; the rest must stay under 200 ms.
     assert worst_gap_less_gc < 0.2, "\n".join(lines)
     assert worst_gap < 1.0, "\n".join(lines)
+
+
+def test_the_usual_periods_are_ready_before_they_are_picked(
+    env: Env, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a load the tab loads the usual periods in the background; picking one then
+    shows its figures without a new load, and a write makes them load afresh."""
+    tab = env.tab
+    qtbot.waitUntil(lambda: not tab._prefetching, timeout=LOAD_TIMEOUT_MS)
+    tab._background.waitForDone(LOAD_TIMEOUT_MS)
+    loads: list[MetricsFilter] = []
+    real_load = tab_module.load_report_data
+    monkeypatch.setattr(
+        tab_module, "load_report_data", lambda db, f: loads.append(f) or real_load(db, f)
+    )
+    data = choose_period(qtbot, tab, "this_year")
+    assert loads == []  # shown from what was loaded in the background
+    assert data.reports.kpis == env.svc.kpis(tab.current_filter())
+    # A write makes the kept figures stale: the next pick loads again.
+    deal_id, _owner, _amount, version = _open_deal_to_win(env.db)
+    outcome = deals.move_deal(
+        env.db,
+        deal_id,
+        pipelines.get_pipeline(env.db).won_stage.id,
+        by=env.user.id,
+        expected_version=version,
+        closed_at=DEMO_NOW - timedelta(minutes=30),
+    )
+    wait_load(qtbot, tab, lambda: env.bus.publish(outcome.changes))
+    assert loads  # the figures on screen were loaded afresh
+    loads.clear()
+    choose_period(qtbot, tab, "last_quarter")
+    # Loaded after the write (by the pick, or by the background pass that followed it).
+    assert any(f.period_from == tab.current_filter().period_from for f in loads)

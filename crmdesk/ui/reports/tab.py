@@ -61,8 +61,10 @@ PAGES = (
     ("new_customers", charts.NewCustomersChart),
     ("activity", charts.ActivityChart),
 )
-CACHE_SIZE = 8
+CACHE_SIZE = 12
 CACHE_SECONDS = 300
+#: Loaded in the background after a load, so the usual periods switch at once.
+PREFETCH = ("this_month", "this_quarter", "this_year", "last_month", "last_quarter")
 PRESETS = (
     "this_month",
     "this_quarter",
@@ -286,15 +288,23 @@ class ReportsTab(LazyView):
         self.data: ReportData | None = None
         self.error: str | None = None
         self._generation = 0
-        self._signals = _Signals(self)
-        self._signals.done.connect(self._on_done)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        # Prefetches run on a thread of their own: a load the user asks for never waits
+        # behind one.
+        self._background = QThreadPool(self)
+        self._background.setMaxThreadCount(1)
+        # Made after the pools: children go in the order they came, so the pools (which
+        # wait for their threads) go before the object those threads signal through.
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._on_done)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         # The figures of the last few filters, until the data changes: going back to a
         # period or person seen a moment ago shows at once.
         self._cache: dict[MetricsFilter, ReportData] = {}
+        self._prefetching: set[MetricsFilter] = set()
+        self._data_version = 1
         self._debounce.timeout.connect(self.reload)
         self.currency = get_setting(db, "currency", "USD") or "USD"
         self.metric_names = {
@@ -462,8 +472,10 @@ class ReportsTab(LazyView):
     def today(self) -> date:
         return self._today or date.today()
 
-    def current_filter(self) -> MetricsFilter:
-        key = self.period.currentData()
+    def current_filter(self, preset: str | None = None) -> MetricsFilter:
+        """The filter on screen; with ``preset``, the same people, pipeline and source
+        over that preset period instead."""
+        key = preset or self.period.currentData()
         if key == "custom":
             frm = self.date_from.date().toPython()
             last = max(self.date_to.date().toPython(), frm)  # never an empty period
@@ -539,6 +551,8 @@ class ReportsTab(LazyView):
         # Several writes in a row (a drag of many cards) load once.
         if changes.touches(self.RELOAD_ON):
             self._cache.clear()
+            self._prefetching.clear()
+            self._data_version += 1
             self._schedule(after_ms=250)
 
     # --- loading --------------------------------------------------------------------------
@@ -578,6 +592,12 @@ class ReportsTab(LazyView):
         return self._pool.waitForDone(timeout_ms)
 
     def _on_done(self, generation: int, result: object) -> None:
+        if generation < 0:  # a prefetch: keep it if the data has not changed since
+            if isinstance(result, ReportData):
+                self._prefetching.discard(result.filter)
+                if -generation == self._data_version:
+                    self._remember(result)
+            return
         if generation != self._generation:
             return  # a newer request is on its way
         self.busy.setVisible(False)
@@ -588,12 +608,25 @@ class ReportsTab(LazyView):
             )
             return
         assert isinstance(result, ReportData)
-        self._cache[result.filter] = result
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.pop(next(iter(self._cache)))
+        self._remember(result)
         self.error = None
         self.status.setText("")
         self.show_data(result, all_now=False)
+        self._prefetch()
+
+    def _remember(self, data: ReportData) -> None:
+        self._cache[data.filter] = data
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+
+    def _prefetch(self) -> None:
+        """Load the other preset periods (same people, pipeline and source) in the worker,
+        behind any load the user asks for, so picking one of them shows at once."""
+        for key in PREFETCH:
+            f = self.current_filter(key)
+            if f not in self._cache and f not in self._prefetching:
+                self._prefetching.add(f)
+                self._background.start(_Load(self.db, f, -self._data_version, self._signals))
 
     def show_data(self, data: ReportData, *, all_now: bool = True) -> None:
         """Put ``data`` on the cards and pages. With ``all_now=False`` (a load from the

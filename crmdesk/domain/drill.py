@@ -16,6 +16,13 @@ from decimal import Decimal
 #: report). Database ids start at 1, so 0 never names a real lead source.
 UNKNOWN_SOURCE = 0
 
+
+def drill_source(source_id: int | None) -> int:
+    """A report row's source as a drill-down ``source_id``: the "Unknown" row (no
+    source) is :data:`UNKNOWN_SOURCE`."""
+    return UNKNOWN_SOURCE if source_id is None else source_id
+
+
 #: Every kind a :class:`DrillSpec` may name (see its docstring).
 DRILL_KINDS = (
     "created",

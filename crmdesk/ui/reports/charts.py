@@ -18,7 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPen
 
-from crmdesk.domain.drill import UNKNOWN_SOURCE, DrillSpec
+from crmdesk.domain.drill import DrillSpec, drill_source
 from crmdesk.domain.reports import (
     ActivityReport,
     ForecastReport,
@@ -597,7 +597,7 @@ class NewCustomersChart(ReportChart):
                         x + 0.35,
                         b,
                         b + h,
-                        DrillSpec("new_customers", source_id=_source(r.source_id), bucket=m),
+                        DrillSpec("new_customers", source_id=drill_source(r.source_id), bucket=m),
                     )
             base = [b + h for b, h in zip(base, heights, strict=True)]
         for x, total in zip(xs, base, strict=True):
@@ -662,8 +662,3 @@ def pen(color: str, width: float = 1.0) -> QPen:
     p = QPen(QColor(color))
     p.setWidthF(width)
     return p
-
-
-def _source(source_id: int | None) -> int:
-    """A new-customers row's source for the drill-down (the "Unknown" row has none)."""
-    return UNKNOWN_SOURCE if source_id is None else source_id

@@ -47,7 +47,7 @@ from crmdesk.services.settings import get_setting
 from crmdesk.ui import format as fmt
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.lazy_view import LazyView
-from crmdesk.ui.reports import charts, tables
+from crmdesk.ui.reports import charts, printing, tables
 from crmdesk.ui.reports.data import ReportData, load_report_data, monthly_target
 from crmdesk.ui.table_model import ROW_ROLE, RowsModel
 
@@ -307,19 +307,9 @@ class ReportsTab(LazyView):
         self._data_version = 1
         self._debounce.timeout.connect(self.reload)
         self.currency = get_setting(db, "currency", "USD") or "USD"
-        self.metric_names = {
-            "won_amount": self.tr("Won amount"),
-            "won_count": self.tr("Deals won"),
-            "new_customers": self.tr("New customers"),
-            "activities_done": self.tr("Activities done"),
-        }
-        self.kind_names = {
-            "call": self.tr("Calls"),
-            "meeting": self.tr("Meetings"),
-            "email": self.tr("E-mails"),
-            "task": self.tr("Tasks"),
-            "note": self.tr("Notes"),
-        }
+        # One wording for screen and paper.
+        self.metric_names = printing.metric_names()
+        self.kind_names = printing.kind_names()
         self._build()
 
     # --- construction ---------------------------------------------------------------------
@@ -803,8 +793,6 @@ class ReportsTab(LazyView):
 
     # --- printing -------------------------------------------------------------------------
     def filter_text(self) -> str:
-        from crmdesk.ui.reports import printing
-
         owner = self.owner.currentText() if self.owner.currentData() is not None else None
         source = self.source.currentText() if self.source.currentData() is not None else None
         return printing.describe_filter(
@@ -814,8 +802,6 @@ class ReportsTab(LazyView):
     def pack_document(self, *, current_only: bool = False) -> Any:
         """The printed pack (or, with ``current_only``, the report on screen) for what the
         tab shows now; loads the figures first when none are on screen yet."""
-        from crmdesk.ui.reports import printing
-
         if self.data is None or self.data.filter != self.current_filter():
             self.load_now()
         assert self.data is not None
@@ -830,18 +816,12 @@ class ReportsTab(LazyView):
         )
 
     def print_pack(self, *, current_only: bool = False) -> None:
-        from crmdesk.ui.reports import printing
-
         printing.print_dialog(self, self.pack_document(current_only=current_only))
 
     def preview_pack(self, *, current_only: bool = False) -> None:
-        from crmdesk.ui.reports import printing
-
         printing.preview_dialog(self, self.pack_document(current_only=current_only))
 
     def export_pack_pdf(self) -> None:
-        from crmdesk.ui.reports import printing
-
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export the pack to PDF"), "sales-report.pdf", self.tr("PDF (*.pdf)")
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from crmdesk.domain.drill import UNKNOWN_SOURCE, DrillSpec
+from crmdesk.domain.drill import DrillSpec, drill_source
 from crmdesk.domain.reports import (
     ActivityReport,
     ForecastReport,
@@ -284,7 +284,7 @@ def new_customers_table(
                 r.leads_won,
                 r.lead_to_won_rate,
             ),
-            DrillSpec("new_customers", source_id=_source(r.source_id))
+            DrillSpec("new_customers", source_id=drill_source(r.source_id))
             if r is not report.total
             else DrillSpec("new_customers"),
         )
@@ -368,8 +368,3 @@ def rotting_table(
         for d in rows
     ]
     return cols, lines
-
-
-def _source(source_id: int | None) -> int:
-    """A new-customers row's source for the drill-down (the "Unknown" row has none)."""
-    return UNKNOWN_SOURCE if source_id is None else source_id

@@ -6,16 +6,17 @@ a newer crmdesk is refused with :class:`DatabaseOpenError` and left untouched.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -24,25 +25,59 @@ from crmdesk.db.engine import Database, create_db_engine, display_url, resolve_u
 from crmdesk.db.models import COUNTED_TABLES, Setting
 from crmdesk.domain.errors import DatabaseOpenError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APP_MARKER_KEY = "app"
 APP_MARKER_VALUE = "crmdesk"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", "crmdesk.db:migrations")
     return cfg
 
 
+_REVISION_LINE = re.compile(r'^(revision|down_revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|None)\s*$', re.M)
+
+
+@cache
+def revision_chain() -> tuple[str, ...]:
+    """The schema revisions this crmdesk knows, oldest first, read from the ``revision``
+    and ``down_revision`` lines of the migration files without loading Alembic (its
+    import costs more than a report on a small database; ``tests/db`` checks that this
+    agrees with Alembic's own reading)."""
+    parents: dict[str, str | None] = {}
+    versions = resources.files("crmdesk.db.migrations").joinpath("versions")
+    for entry in versions.iterdir():
+        if not entry.name.endswith(".py") or entry.name.startswith("_"):
+            continue
+        found = dict((m[0], m[1] or None) for m in _REVISION_LINE.findall(entry.read_text("utf-8")))
+        if "revision" not in found or found["revision"] is None:
+            raise RuntimeError(f"migration {entry.name} names no revision")
+        parents[found["revision"]] = found.get("down_revision")
+    children = {parent: rev for rev, parent in parents.items()}
+    if len(children) != len(parents) or None not in children:
+        raise RuntimeError(f"the migrations do not form one line: {sorted(parents)}")
+    chain: list[str] = []
+    rev = children.get(None)
+    while rev is not None:
+        chain.append(rev)
+        rev = children.get(rev)
+    if len(chain) != len(parents):
+        raise RuntimeError(f"the migrations do not form one line: {sorted(parents)}")
+    return tuple(chain)
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return revision_chain()[-1]
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(revision_chain())
 
 
 @dataclass(frozen=True)
@@ -121,7 +156,7 @@ def _probe_engine(engine: Engine) -> SchemaState:
         ).scalar_one_or_none()
         if marker != APP_MARKER_VALUE:
             raise _refuse(engine.url, "holds tables but is not a crmdesk database")
-        revision = MigrationContext.configure(conn).get_current_revision()
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         return SchemaState(empty=False, revision=revision)
 
 
@@ -183,10 +218,14 @@ def _run_alembic(engine: Engine, action: Callable[[Config], None]) -> None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     _run_alembic(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     _run_alembic(engine, lambda cfg: command.downgrade(cfg, revision))
 
 
@@ -276,6 +315,8 @@ def open_database(
 
 
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 

@@ -59,7 +59,6 @@ BACKENDS = [
 ]
 
 
-
 def test_the_light_revision_reader_agrees_with_alembic() -> None:
     """Opening a database reads the known revisions from the migration files without
     loading Alembic; Alembic's own reading must give the same line, oldest first."""
@@ -91,6 +90,7 @@ def test_a_report_does_not_load_alembic(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert '"close_rate"' in done.stdout
+
 
 @dataclass
 class Target:

@@ -7,6 +7,7 @@ any of them is ``None`` where docs/metrics.md says the figure is undefined
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -286,6 +287,10 @@ class AllReports:
     targets: TargetsReport
     performance: PerformanceReport
     activity: ActivityReport
+
+
+#: The names of the reports in :class:`AllReports`, in its order.
+REPORT_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(AllReports))
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

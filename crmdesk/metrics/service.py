@@ -9,7 +9,7 @@ aggregated rows (ratios, roll-ups of days into weeks or months).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,6 +41,7 @@ from crmdesk.db import models as m
 from crmdesk.db.engine import Database
 from crmdesk.domain import CustomerSummary
 from crmdesk.domain.reports import (
+    REPORT_KEYS,
     ActivityCount,
     ActivityReport,
     AllReports,
@@ -1385,21 +1386,41 @@ class MetricsService:
             ]
 
     # --- everything ------------------------------------------------------------------------------
-    def all(self, f: MetricsFilter) -> AllReports:
+    def all(
+        self,
+        f: MetricsFilter,
+        *,
+        first: Sequence[str] = (),
+        on_report: Callable[[str, Any], None] | None = None,
+    ) -> AllReports:
         """Every report over one read transaction and one resolved filter, so they agree
-        with each other and share what they have in common (the cohort's reach counts)."""
+        with each other and share what they have in common (the cohort's reach counts).
+
+        The reports named in ``first`` (fields of :class:`AllReports`) are computed
+        before the others; ``on_report(name, report)`` is called as each one is ready, so
+        a screen can show the first ones while the rest are computed. It runs inside the
+        read transaction: it should only hand the report on."""
+        unknown = [name for name in first if name not in REPORT_KEYS]
+        if unknown:
+            raise ValueError(f"unknown reports: {unknown}")
         with self.db.read() as s:
             ctx = resolve(s, f)
-            return AllReports(
-                kpis=self._kpis(s, ctx),
-                stages=self._stage_efficiency(s, ctx),
-                funnel=self._funnel(s, ctx),
-                new_customers=self._new_customers(s, ctx),
-                forecast=self._forecast(s, ctx),
-                targets=self._targets(s, ctx),
-                performance=self._performance(s, ctx),
-                activity=self._activity(s, ctx),
-            )
+            compute: dict[str, Callable[[Session, Ctx], Any]] = {
+                "kpis": self._kpis,
+                "stages": self._stage_efficiency,
+                "funnel": self._funnel,
+                "new_customers": self._new_customers,
+                "forecast": self._forecast,
+                "targets": self._targets,
+                "performance": self._performance,
+                "activity": self._activity,
+            }
+            done: dict[str, Any] = {}
+            for name in dict.fromkeys([*first, *REPORT_KEYS]):
+                done[name] = compute[name](s, ctx)
+                if on_report is not None:
+                    on_report(name, done[name])
+            return AllReports(**done)
 
 
 # --- pure helpers ------------------------------------------------------------------------------

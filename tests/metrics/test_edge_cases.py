@@ -805,6 +805,29 @@ def test_funnels_are_monotone(w: World, svc: MetricsService) -> None:
     ]
 
 
+def test_all_can_hand_on_chosen_reports_first(w: World, svc: MetricsService) -> None:
+    """The reports tab shows the page on screen before the rest is computed: ``all``
+    computes the reports named in ``first`` first and hands each on as it is ready, and
+    the reports are the same as without that."""
+    a = w.rep("Ann")
+    w.deal(a, [(utc(2026, 2, 1), "prospecting"), (utc(2026, 2, 9), "won")], "250.00")
+    w.deal(a, [(utc(2026, 2, 3), "quote")], "100.00")
+    f = period(date(2026, 2, 1), date(2026, 3, 1), now=utc(2026, 3, 2))
+    seen: list[tuple[str, object]] = []
+    got = svc.all(f, first=("activity", "kpis"), on_report=lambda n, r: seen.append((n, r)))
+    names = [n for n, _r in seen]
+    assert names[:2] == ["activity", "kpis"]
+    assert sorted(names) == sorted(
+        ["kpis", "stages", "funnel", "new_customers", "forecast", "targets", "performance",
+         "activity"]
+    )  # fmt: skip
+    assert all(getattr(got, n) is r for n, r in seen)  # handed on: the very reports returned
+    assert got == svc.all(f)
+    assert got.kpis.won_amount == Decimal("250.00")
+    with pytest.raises(ValueError, match="unknown reports"):
+        svc.all(f, first=("pipeline",))
+
+
 # --------------------------------------------------------------------------- team zone
 # Each done activity's day is stored for the team's zone (the ``time_zone`` setting);
 # the activity report reads it when asked for that zone and computes it otherwise. Both

@@ -354,7 +354,7 @@ def _chart_for(key: str, data: ReportData, currency: str) -> QImage:
         show = lambda c: c.show_report(r.stages)  # noqa: E731
     elif key == "forecast":
         chart = charts.ForecastChart()
-        target = monthly_target(data)
+        target = monthly_target(data.reports.targets, data.filter)
         show = lambda c: c.show_report(r.forecast, target)  # noqa: E731
     elif key == "targets":
         chart = charts.TargetsChart()

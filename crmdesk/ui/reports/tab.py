@@ -48,7 +48,13 @@ from crmdesk.ui import format as fmt
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.lazy_view import LazyView
 from crmdesk.ui.reports import charts, printing, tables
-from crmdesk.ui.reports.data import ReportData, load_report_data, monthly_target
+from crmdesk.ui.reports.data import (
+    PAGE_REPORTS,
+    FirstPart,
+    ReportData,
+    load_report_data,
+    monthly_target,
+)
 from crmdesk.ui.table_model import ROW_ROLE, RowsModel
 
 #: The pages, in tab order: (key, chart class).
@@ -78,17 +84,37 @@ PRESETS = (
 
 
 class _Signals(QObject):
+    first = Signal(int, object)  # generation, FirstPart
     done = Signal(int, object)  # generation, ReportData or Exception
 
 
 class _Load(QRunnable):
-    def __init__(self, db: Database, f: MetricsFilter, generation: int, signals: _Signals) -> None:
+    """Loads a filter's figures in a worker thread. With ``first_page`` the KPI cards and
+    that page come first (signal ``first``), the rest after (``done``)."""
+
+    def __init__(
+        self,
+        db: Database,
+        f: MetricsFilter,
+        generation: int,
+        signals: _Signals,
+        first_page: str | None = None,
+    ) -> None:
         super().__init__()
         self.db, self.f, self.generation, self.signals = db, f, generation, signals
+        self.first_page = first_page
 
     def run(self) -> None:
+        def on_first(part: FirstPart) -> None:
+            self.signals.first.emit(self.generation, part)
+
         try:
-            result: Any = load_report_data(self.db, self.f)
+            if self.first_page is None:
+                result: Any = load_report_data(self.db, self.f)
+            else:
+                result = load_report_data(
+                    self.db, self.f, first_page=self.first_page, on_first=on_first
+                )
         except Exception as exc:  # shown in the tab, never lost in the thread
             result = exc
         self.signals.done.emit(self.generation, result)
@@ -286,6 +312,8 @@ class ReportsTab(LazyView):
         self.db, self.user, self.lang = db, user, lang
         self._today = today
         self.data: ReportData | None = None
+        #: What the cards and pages show: ``data``, or the first part of the next load.
+        self._view: ReportData | FirstPart | None = None
         self.error: str | None = None
         self._generation = 0
         self._pool = QThreadPool(self)
@@ -298,6 +326,7 @@ class ReportsTab(LazyView):
         # wait for their threads) go before the object those threads signal through.
         self._signals = _Signals(self)
         self._signals.done.connect(self._on_done)
+        self._signals.first.connect(self._on_first)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         # The figures of the last few filters, until the data changes: going back to a
@@ -436,13 +465,15 @@ class ReportsTab(LazyView):
             view.activated.connect(lambda index, v=view: self._on_extra_activated(v, index))
         root.addWidget(self.tabs, 1)
         self._pending: list[str] = []
+        #: (filter, page) drawn from the first part of the load on its way.
+        self._drawn_early: tuple[MetricsFilter, str] | None = None
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
         self._fill_filters()
         self._on_period_changed()
         self.period.currentIndexChanged.connect(self._on_period_changed)
         for w in (self.owner, self.pipeline, self.source):
-            w.currentIndexChanged.connect(self._schedule)
+            w.currentIndexChanged.connect(self._schedule_now)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self._on_dates_edited)
 
@@ -493,7 +524,7 @@ class ReportsTab(LazyView):
             self.date_from.blockSignals(False)
             self.date_to.blockSignals(False)
         self.period.setCurrentIndex(PRESETS.index(key))
-        self._schedule()
+        self._schedule_now()
 
     def _on_period_changed(self) -> None:
         key = self.period.currentData()
@@ -517,7 +548,7 @@ class ReportsTab(LazyView):
                 self.date_from.setVisible(False)
                 self.date_to.setVisible(False)
                 self.dash.setVisible(False)
-        self._schedule()
+        self._schedule_now()
 
     def _on_dates_edited(self) -> None:
         if self.period.currentData() != "custom":
@@ -528,6 +559,11 @@ class ReportsTab(LazyView):
             self.date_to.setDate(self.date_from.date())
             self.date_to.blockSignals(False)
         self._schedule()
+
+    def _schedule_now(self, *_args: Any) -> None:
+        """A pick from a list: load on the next turn of the event loop (picks made in one
+        go, as by a script, still load once)."""
+        self._schedule(after_ms=0)
 
     def _schedule(self, *_args: Any, after_ms: int = 40) -> None:
         """Load soon: shortly after the user picks something (a burst of picks loads
@@ -550,6 +586,7 @@ class ReportsTab(LazyView):
         """Show the current filter's figures: from the cache when they were loaded since
         the data last changed, else loaded in the worker thread."""
         self._generation += 1
+        self._drawn_early = None
         f = self.current_filter()
         cached = self._cache.get(f) if f.now is not None or self._cache_fresh(f) else None
         if cached is not None:
@@ -559,7 +596,8 @@ class ReportsTab(LazyView):
             return
         self.busy.setVisible(True)
         self.status.setText(self.tr("Updating…"))
-        self._pool.start(_Load(self.db, f, self._generation, self._signals))
+        page = PAGES[self.tabs.currentIndex()][0]
+        self._pool.start(_Load(self.db, f, self._generation, self._signals, first_page=page))
 
     def _cache_fresh(self, f: MetricsFilter) -> bool:
         """Figures on the live clock keep for a few minutes (rotting and overdue move with
@@ -572,6 +610,7 @@ class ReportsTab(LazyView):
         (screenshots and scripts; the window itself always loads in the worker)."""
         self._debounce.stop()
         self._generation += 1
+        self._drawn_early = None
         self.busy.setVisible(False)
         self.status.setText("")
         self._stale = False
@@ -604,6 +643,18 @@ class ReportsTab(LazyView):
         self.show_data(result, all_now=False)
         self._prefetch()
 
+    def _on_first(self, generation: int, part: object) -> None:
+        """The KPI cards and the page on screen, before the other pages are computed."""
+        if generation != self._generation or not isinstance(part, FirstPart):
+            return
+        self._view = part
+        self._pending = []  # the other pages wait for the whole load
+        self._show_kpis(part.kpis, part)
+        current = PAGES[self.tabs.currentIndex()][0]
+        if PAGE_REPORTS[current] in part.ready:
+            self._render_page(current)
+            self._drawn_early = (part.filter, current)
+
     def _remember(self, data: ReportData) -> None:
         self._cache[data.filter] = data
         while len(self._cache) > CACHE_SIZE:
@@ -624,9 +675,17 @@ class ReportsTab(LazyView):
         event loop, so the window never waits for all seven at once; ``loaded`` is emitted
         when the last one is drawn."""
         self.data = data
+        early = self._drawn_early
+        self._drawn_early = None
+        self._view = data
         self._show_kpis(data.reports.kpis, data)
         current = PAGES[self.tabs.currentIndex()][0]
         self._pending = [current] + [key for key, _ in PAGES if key != current]
+        if early is not None and early[0] == data.filter and not all_now:
+            # Drawn from the first part of this load: the very same figures.
+            self._pending = [key for key in self._pending if key != early[1]]
+            QTimer.singleShot(0, self._render_next)
+            return
         if all_now:
             while self._pending:
                 self._render_page(self._pending.pop(0))
@@ -635,7 +694,7 @@ class ReportsTab(LazyView):
         QTimer.singleShot(0, self._render_next)
 
     def _render_next(self) -> None:
-        if not self._pending or self.data is None:
+        if not self._pending or self.data is None or self._view is not self.data:
             return
         self._render_page(self._pending.pop(0))
         if self._pending:
@@ -645,6 +704,12 @@ class ReportsTab(LazyView):
 
     def _on_tab_changed(self, index: int) -> None:
         key = PAGES[index][0]
+        view = self._view
+        if isinstance(view, FirstPart):
+            # Between the first part and the whole load: a page already computed shows.
+            if PAGE_REPORTS[key] in view.ready:
+                self._render_page(key)
+            return
         if key in self._pending:
             self._pending.remove(key)
             self._render_page(key)
@@ -652,9 +717,9 @@ class ReportsTab(LazyView):
                 self.loaded.emit(self.data)
 
     def _render_page(self, key: str) -> None:
-        data = self.data
+        data = self._view
         assert data is not None
-        r = data.reports
+        r = _Reports(data)
         c = self.currency
         page = self.pages[key]
         if key == "funnel":
@@ -673,7 +738,7 @@ class ReportsTab(LazyView):
             page.chart.show_report(r.stages)
             set_table(page.model, tables.stage_table(r.stages))
         elif key == "forecast":
-            page.chart.show_report(r.forecast, monthly_target(data))
+            page.chart.show_report(r.forecast, monthly_target(r.targets, data.filter))
             set_table(page.model, tables.forecast_table(r.forecast, c))
         elif key == "targets":
             page.chart.show_report(r.targets, self.metric_names, self.today())
@@ -690,7 +755,7 @@ class ReportsTab(LazyView):
             set_table(self.overdue_model, tables.overdue_table(r.activity.overdue, self.kind_names))
             set_table(self.rotting_model, tables.rotting_table(r.activity.rotting, c))
 
-    def _show_kpis(self, k: Kpis, data: ReportData) -> None:
+    def _show_kpis(self, k: Kpis, data: ReportData | FirstPart) -> None:
         p = data.previous
         c = self.currency
 
@@ -857,9 +922,24 @@ class ReportsTab(LazyView):
             self.open_requested.emit(line.deal_id)
 
     def _drill(self, spec: DrillSpec) -> None:
-        if self.data is None:
+        if self._view is None:
             return
-        self.drill_requested.emit(self.data.filter, spec)
+        # The filter of the figures on screen (the first part of a load included).
+        self.drill_requested.emit(self._view.filter, spec)
+
+
+class _Reports:
+    """The reports of what the tab shows, by name: all of a load, or those of its first
+    part (a page is drawn from it only when its report is there)."""
+
+    def __init__(self, view: ReportData | FirstPart) -> None:
+        self._view = view
+
+    def __getattr__(self, name: str) -> Any:
+        view = self._view
+        if isinstance(view, FirstPart):
+            return view.ready[name]
+        return getattr(view.reports, name)
 
 
 def _one(value: float | None) -> str:

@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_services.py --deals 100000
 	$(BIN)/python benchmarks/bench_metrics.py --deals 100000
 	$(BIN)/python benchmarks/bench_board.py --deals 100000
+	$(BIN)/python benchmarks/bench_reports.py --deals 10000
 
 ## The screenshots in docs/screenshots (Chinese needs a CJK font installed).
 screenshots: $(STAMP)

@@ -260,6 +260,9 @@ def check_funnel(page: ReportPage, svc: MetricsService, f: MetricsFilter) -> Non
     assert plotted["reached"] == [s.reached for s in team.stages] + [team.won]
     assert plotted["conversion"] == approx_list([s.conversion for s in team.stages])
     assert "team_scaled" not in plotted  # nobody chosen: nothing to compare with
+    # The team's bottleneck in red is the one the stage efficiency report names.
+    assert plotted["bottleneck"] == [svc.stage_efficiency(f).bottleneck_stage_id]
+    assert plotted["bottleneck"] != [None]
     assert sum(plotted["reached"]) > 0
     rows = table(page.model)
     assert [r["Salesperson"] for r in rows] == [x.owner_name for x in (team, *report.people)]

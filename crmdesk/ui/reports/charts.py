@@ -167,7 +167,14 @@ class FunnelChart(ReportChart):
     stage between neighbours; the bottleneck in red. With a person chosen, the team's
     funnel is drawn behind, in light grey, scaled to the person's first stage."""
 
-    def show_report(self, report: FunnelReport, person: Funnel | None = None) -> None:
+    def show_report(
+        self,
+        report: FunnelReport,
+        person: Funnel | None = None,
+        team_bottleneck: int | None = None,
+    ) -> None:
+        """``team_bottleneck``: the team's bottleneck stage, as the stage efficiency report
+        names it (the metrics service's rule); a person's comes with their funnel."""
         team = report.team
         main = person or team
         item = self.reset(
@@ -180,7 +187,8 @@ class FunnelChart(ReportChart):
         ys = [n - 1 - i for i in range(n)]  # first stage on top
         values = [s.reached for s in main.stages] + [main.won]
         self.plotted["reached"] = values
-        bottleneck = main.bottleneck_stage_id if person is not None else _team_bottleneck(team)
+        bottleneck = main.bottleneck_stage_id if person is not None else team_bottleneck
+        self.plotted["bottleneck"] = [bottleneck]
         if person is not None:
             scale = (
                 main.stages[0].reached / team.stages[0].reached
@@ -244,13 +252,6 @@ class FunnelChart(ReportChart):
         item.setXRange(0, top * 1.18, padding=0)
         item.setYRange(-0.7, n - 0.3, padding=0)
         item.getAxis("bottom").setLabel(tr("Deals created in the period that reached the stage"))
-
-
-def _team_bottleneck(team: Funnel) -> int | None:
-    candidates = [s for s in team.stages if s.reached and s.conversion is not None]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda s: s.conversion or 0).stage_id
 
 
 # --- stage efficiency ------------------------------------------------------------------------

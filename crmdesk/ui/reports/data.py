@@ -63,15 +63,15 @@ class FirstPart:
     ready: Mapping[str, Any]
 
 
-#: The report (a field of AllReports) that each page of the tab draws.
-PAGE_REPORTS = {
-    "funnel": "funnel",
-    "stages": "stages",
-    "forecast": "forecast",
-    "targets": "targets",
-    "performance": "performance",
-    "new_customers": "new_customers",
-    "activity": "activity",
+#: The reports (fields of AllReports) that each page of the tab draws from.
+PAGE_REPORTS: dict[str, tuple[str, ...]] = {
+    "funnel": ("funnel", "stages"),  # the team's bottleneck is the stage report's
+    "stages": ("stages",),
+    "forecast": ("forecast", "targets"),
+    "targets": ("targets",),
+    "performance": ("performance",),
+    "new_customers": ("new_customers",),
+    "activity": ("activity",),
 }
 
 
@@ -99,7 +99,7 @@ def load_report_data(
     on_report = None
     first: tuple[str, ...] = ()
     if first_page is not None and on_first is not None:
-        first = tuple(dict.fromkeys(("kpis", "targets", PAGE_REPORTS[first_page])))
+        first = tuple(dict.fromkeys(("kpis", "targets", *PAGE_REPORTS[first_page])))
         ready: dict[str, Any] = {}
         page = first_page
         callback = on_first

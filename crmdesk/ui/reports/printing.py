@@ -348,7 +348,9 @@ def _chart_for(key: str, data: ReportData, currency: str) -> QImage:
             team_funnel = data.team_funnel
             show = lambda c: c.show_report(team_funnel, person)  # noqa: E731
         else:
-            show = lambda c: c.show_report(r.funnel)  # noqa: E731
+            show = lambda c: c.show_report(  # noqa: E731
+                r.funnel, team_bottleneck=r.stages.bottleneck_stage_id
+            )
     elif key == "stages":
         chart = charts.StageChart()
         show = lambda c: c.show_report(r.stages)  # noqa: E731

@@ -651,7 +651,7 @@ class ReportsTab(LazyView):
         self._pending = []  # the other pages wait for the whole load
         self._show_kpis(part.kpis, part)
         current = PAGES[self.tabs.currentIndex()][0]
-        if PAGE_REPORTS[current] in part.ready:
+        if all(name in part.ready for name in PAGE_REPORTS[current]):
             self._render_page(current)
             self._drawn_early = (part.filter, current)
 
@@ -707,7 +707,7 @@ class ReportsTab(LazyView):
         view = self._view
         if isinstance(view, FirstPart):
             # Between the first part and the whole load: a page already computed shows.
-            if PAGE_REPORTS[key] in view.ready:
+            if all(name in view.ready for name in PAGE_REPORTS[key]):
                 self._render_page(key)
             return
         if key in self._pending:
@@ -732,7 +732,7 @@ class ReportsTab(LazyView):
             if person is not None and data.team_funnel is not None:
                 page.chart.show_report(data.team_funnel, person)
             else:
-                page.chart.show_report(r.funnel)
+                page.chart.show_report(r.funnel, team_bottleneck=r.stages.bottleneck_stage_id)
             set_table(page.model, tables.funnel_table(r.funnel))
         elif key == "stages":
             page.chart.show_report(r.stages)

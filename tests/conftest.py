@@ -67,6 +67,8 @@ def pg_schema() -> Iterator[str]:
 
 
 RESET_ORDER = (
+    "change_log",
+    "audit_log",
     "stage_transitions",
     "activities",
     "deals",

@@ -7,23 +7,30 @@ writers queue instead of failing half-way. PostgreSQL goes through psycopg 3.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+from crmdesk.domain.changes import RECORDER, Changes
 
 ENV_DATABASE_URL = "CRMDESK_DATABASE_URL"
 DEFAULT_FILENAME = "crmdesk.sqlite3"
 DEMO_FILENAME = "crmdesk-demo.sqlite3"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_CACHE_KIB = 65_536
+#: A write that touches more records than this is logged as "these kinds changed".
+CHANGE_LOG_MAX_IDS = 500
 
 
 def data_dir() -> Path:
@@ -129,6 +136,9 @@ class Database:
         self._write_engine = engine.execution_options(crmdesk_write=True)
         self._read_sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(bind=self._write_engine, expire_on_commit=False)
+        #: Names this process's writes in the change log (its own windows skip them).
+        self.origin = uuid.uuid4().hex
+        self._channel: str | None = None
 
     @property
     def dialect(self) -> str:
@@ -147,7 +157,58 @@ class Database:
         """One unit of work: commit on success, roll back on any exception."""
         factory = self._write_sessions if write else self._read_sessions
         with factory() as session, session.begin():
-            yield session
+            if not write:
+                yield session
+                return
+            recorded: list[Changes] = []
+            token = RECORDER.set(recorded.append)
+            try:
+                yield session
+            finally:
+                RECORDER.reset(token)
+            if recorded:
+                self._log_changes(session, recorded)
+
+    def _log_changes(self, session: Session, recorded: list[Changes]) -> None:
+        """Write what this transaction changed to the change log (committed with it), and
+        on PostgreSQL tell the listening windows which rows to read."""
+        from crmdesk.db.models import ChangeLogEntry
+
+        merged = Changes()
+        for changes in recorded:
+            merged = merged | changes
+
+        def ids(values: frozenset[int]) -> str | None:
+            if not values or len(values) > CHANGE_LOG_MAX_IDS:
+                return None
+            return ",".join(str(v) for v in sorted(values))
+
+        kinds = merged.kinds
+        entry = ChangeLogEntry(
+            at=datetime.now(UTC),
+            origin=self.origin,
+            user_id=session.info.get("actor_id"),
+            kinds=kinds.value,
+            deal_ids=ids(merged.deal_ids),
+            customer_ids=ids(merged.customer_ids),
+        )
+        session.add(entry)
+        session.flush()
+        if self.dialect == "postgresql":
+            session.execute(select(func.pg_notify(self.channel(session), str(entry.id))))
+
+    def channel(self, session: Session | None = None) -> str:
+        """The PostgreSQL NOTIFY channel of this database's change log: one per schema, so
+        that databases kept in separate schemas of one server do not hear each other."""
+        if self._channel is None:
+            if session is None:
+                with self.read() as s:
+                    schema = s.execute(text("SELECT current_schema()")).scalar_one()
+            else:
+                schema = session.execute(text("SELECT current_schema()")).scalar_one()
+            digest = hashlib.sha1(str(schema).encode()).hexdigest()[:16]
+            self._channel = f"crmdesk_changes_{digest}"
+        return self._channel
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -444,6 +444,44 @@ class Target(Base):
     value: Mapped[Decimal] = mapped_column(MONEY)
 
 
+class AuditEntry(Base):
+    """A change to a deal's owner, amount, expected close or stage: who, when, the old
+    and the new value (as text: a user id, a decimal, an ISO date, a stage id)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint("field IN ('owner', 'amount', 'expected_close', 'stage')", name="field"),
+        Index("ix_audit_log_deal", "deal_id", "at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    field: Mapped[str] = mapped_column(String(20))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class ChangeLogEntry(Base):
+    """One committed write, as the services described it (``Changes``), so that other
+    windows on the same database redraw what it touched. ``origin`` names the process
+    that wrote it (a window skips its own); ``kinds`` is a ``Change`` flag value; the id
+    lists are comma-separated, NULL when too long to list (then the whole kind
+    changed). Ids only grow (AUTOINCREMENT), and old rows are pruned."""
+
+    __tablename__ = "change_log"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    origin: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    kinds: Mapped[int] = mapped_column(Integer)
+    deal_ids: Mapped[str | None] = mapped_column(Text)
+    customer_ids: Mapped[str | None] = mapped_column(Text)
+
+
 #: Tables counted by ``crmdesk db-info``, in display order.
 COUNTED_TABLES = (
     User,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -58,9 +60,24 @@ class Changes:
         return cls(Change.ALL)
 
 
+#: Set by a write transaction (``crmdesk.db.engine.Database.transaction``) while it
+#: runs: every :class:`Outcome` made inside it reports its changes here, and the
+#: transaction records them in the database's change log before it commits, so the
+#: other windows on the same database learn what changed (and nothing when it rolls
+#: back).
+RECORDER: ContextVar[Callable[[Changes], None] | None] = ContextVar(
+    "crmdesk_change_recorder", default=None
+)
+
+
 @dataclass(frozen=True)
 class Outcome(Generic[T]):
     """The result of a service write: the new value and what changed."""
 
     value: T
     changes: Changes
+
+    def __post_init__(self) -> None:
+        record = RECORDER.get()
+        if record is not None and self.changes.kinds:
+            record(self.changes)

@@ -52,6 +52,7 @@ def actor(session: Session, by: int) -> m.User:
         raise PermissionDenied(
             "Your user account is unknown or disabled; sign in again.", action="act", user_id=by
         )
+    session.info["actor_id"] = user.id  # who made the write, for the change log
     return user
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from crmdesk import __version__
+from crmdesk.db.changelog import prune_change_log
 from crmdesk.db.engine import Database, demo_database_path
 from crmdesk.db.migrate import open_database
 from crmdesk.domain import CrmError
@@ -90,6 +92,9 @@ def run_gui(
     user = users.get_user(database, default_admin_id(database))
     window = MainWindow(db=database, user=user, lang=lang)
     window.show()
+    with contextlib.suppress(Exception):  # old rows only; never stops the app from opening
+        prune_change_log(database)
+    window.start_live_updates()
     # What exists now lives as long as the window: keep it out of the garbage collector's
     # full passes, which would otherwise stop the window while a worker thread collects.
     gc.freeze()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QDateTime, QSettings, QSize, Qt
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QDateTime, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("crmdesk"))
         self.resize(QSize(1366, 768))
         self.bus = ChangeBus(self)
+        self.live: Any = None  # LiveUpdates once started (run_gui starts it)
         self.undo_stack = QUndoStack(self)
         self.ops = Operations(
             db=db,
@@ -181,9 +184,56 @@ class MainWindow(QMainWindow):
         self.status_db = QLabel(self.tr("Database: {url}").format(url=self.db.display_url))
         self.status_user = QLabel(self.tr("User: {name}").format(name=self.user.name))
         self.status_refreshed = QLabel()
-        for label in (self.status_db, self.status_user, self.status_refreshed):
+        self.status_connection = QLabel()
+        self.status_connection.setVisible(False)
+        for label in (
+            self.status_connection,
+            self.status_db,
+            self.status_user,
+            self.status_refreshed,
+        ):
             bar.addPermanentWidget(label)
         self.mark_refreshed()
+
+    # --- live updates --------------------------------------------------------------------------
+    def start_live_updates(self, *, poll_seconds: float | None = None) -> None:
+        """Follow the other windows' writes on this database (see ``ui/live.py``); stopped
+        when the window closes."""
+        from crmdesk.ui.live import POLL_SECONDS, LiveUpdates
+
+        if self.live is not None:
+            return
+        self.live = LiveUpdates(self.db, self, poll_seconds=poll_seconds or POLL_SECONDS)
+        self.live.changed.connect(self._on_remote_changes)
+        self.live.connection.connect(self._on_connection_changed)
+        self.live.start()
+
+    def stop_live_updates(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+    def _on_remote_changes(self, changes: Changes) -> None:
+        self.bus.publish(changes)
+        self.mark_refreshed()
+
+    def _on_connection_changed(self, ok: bool, reason: str) -> None:
+        if ok:
+            self.status_connection.setText(self.tr("Connection restored"))
+            self.status_connection.setStyleSheet("color: #2f9e44;")
+            QTimer.singleShot(5000, self._hide_restored)
+        else:
+            self.status_connection.setText(
+                self.tr("Connection to the database lost ({reason}); reconnecting…").format(
+                    reason=reason
+                )
+            )
+            self.status_connection.setStyleSheet("color: #e03131; font-weight: 600;")
+        self.status_connection.setVisible(True)
+
+    def _hide_restored(self) -> None:
+        if self.live is None or self.live._online:
+            self.status_connection.setVisible(False)
 
     def mark_refreshed(self) -> None:
         now = QDateTime.currentDateTime().toString("HH:mm:ss")
@@ -282,6 +332,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(row)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_live_updates()
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/splitter", self.splitter.saveState())

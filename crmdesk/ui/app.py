@@ -95,6 +95,8 @@ def run_gui(
     with contextlib.suppress(Exception):  # old rows only; never stops the app from opening
         prune_change_log(database)
     window.start_live_updates()
+    if window.network_fs:
+        QMessageBox.warning(window, app.tr("Database on a network share"), window.share_warning())
     # What exists now lives as long as the window: keep it out of the garbage collector's
     # full passes, which would otherwise stop the window while a worker thread collects.
     gc.freeze()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from crmdesk import __version__
 from crmdesk.db.engine import Database
+from crmdesk.db.netfs import network_filesystem
 from crmdesk.domain import Changes, StageKind, UserInfo
 from crmdesk.services import deals
 from crmdesk.ui.actions import Actions
@@ -186,6 +187,15 @@ class MainWindow(QMainWindow):
         self.status_refreshed = QLabel()
         self.status_connection = QLabel()
         self.status_connection.setVisible(False)
+        self.status_share = QLabel()
+        self.status_share.setObjectName("statusWarning")
+        self.status_share.setStyleSheet("color: #e8590c; font-weight: 600;")
+        self.network_fs = network_filesystem(self.db.path) if self.db.path else None
+        if self.network_fs:
+            self.status_share.setText(self.tr("⚠ Database on a network share: one PC at a time"))
+            self.status_share.setToolTip(self.share_warning())
+        self.status_share.setVisible(bool(self.network_fs))
+        bar.addWidget(self.status_share)
         for label in (
             self.status_connection,
             self.status_db,
@@ -234,6 +244,14 @@ class MainWindow(QMainWindow):
     def _hide_restored(self) -> None:
         if self.live is None or self.live._online:
             self.status_connection.setVisible(False)
+
+    def share_warning(self) -> str:
+        return self.tr(
+            "The database file {path} is on a network share ({kind}). SQLite databases on "
+            "shared folders are for one PC at a time: two PCs writing to it at once can "
+            "damage it. For a team, use a shared PostgreSQL server (see the team setup "
+            "guide)."
+        ).format(path=self.db.path, kind=self.network_fs)
 
     def mark_refreshed(self) -> None:
         now = QDateTime.currentDateTime().toString("HH:mm:ss")

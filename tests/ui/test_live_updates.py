@@ -162,3 +162,20 @@ def test_a_second_process_move_reaches_the_board_on_postgresql(
     _check_other_process_reaches_the_board(
         pg_db, qtbot, PG_URL, request.getfixturevalue("pg_schema")
     )
+
+
+def test_a_database_on_a_network_share_is_flagged_in_the_status_bar(
+    demo_db: Database, admin: UserInfo, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crmdesk.ui.main_window as main_window
+
+    plain = MainWindow(db=demo_db, user=admin, lang="en", confirm=False)
+    qtbot.addWidget(plain)
+    assert plain.network_fs is None and not plain.status_share.isVisibleTo(plain)
+    monkeypatch.setattr(main_window, "network_filesystem", lambda _path: "cifs")
+    win = MainWindow(db=demo_db, user=admin, lang="en", confirm=False)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.status_share.isVisible()
+    assert "network share" in win.status_share.text()
+    assert "one PC at a time" in win.share_warning() and "cifs" in win.share_warning()

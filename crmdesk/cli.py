@@ -1,8 +1,8 @@
 """The ``crmdesk`` command: the GUI by default, and subcommands for the shell.
 
-``crmdesk`` opens the main window; ``crmdesk migrate``, ``db-info``, ``demo`` and
-``report`` work without a screen. A failure prints one line to stderr and exits non-zero:
-1 for an unexpected error, 2 for bad input or an unusable database.
+``crmdesk`` opens the main window; ``crmdesk migrate``, ``db-info``, ``demo``,
+``report`` and ``users`` work without a screen. A failure prints one line to stderr
+and exits non-zero: 1 for an unexpected error, 2 for bad input or an unusable database.
 """
 
 from __future__ import annotations
@@ -131,7 +131,86 @@ def build_parser() -> argparse.ArgumentParser:
         "new-customers, activity); may repeat (default: the whole pack)",
     )
     p.add_argument("--now", help=argparse.SUPPRESS)  # a fixed clock, for tests
+
+    _add_users_parser(sub)
     return parser
+
+
+USERS_DESCRIPTION = (
+    "Add, list and change the users of a database and set their passwords. The command "
+    "acts as the database's first active admin and asks for no sign-in: whoever can reach "
+    "the database file or server can change it anyway. Passwords are asked for at a prompt "
+    "(twice) or read from standard input with --password-stdin, never taken from the "
+    "command line, where other people and the shell history would see them. Once an "
+    "active user has a password, everyone signs in to open the database."
+)
+ROLE_NAMES = ("rep", "manager", "admin")
+
+
+def _add_users_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "users",
+        help="add, list and change users and their passwords",
+        description=USERS_DESCRIPTION,
+    )
+    _add_db_option(p)
+    actions = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        q = actions.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
+        _add_db_option(q)
+        return q
+
+    def login_arg(q: argparse.ArgumentParser) -> None:
+        q.add_argument("login", metavar="LOGIN", help="the user's login")
+
+    def password_options(q: argparse.ArgumentParser, *, optional: bool) -> None:
+        group = q.add_mutually_exclusive_group()
+        group.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from standard input (one line) instead of asking for it",
+        )
+        if optional:
+            group.add_argument(
+                "--no-password",
+                action="store_true",
+                help="add the user without a password (they cannot sign in until an admin "
+                "sets one with reset-password)",
+            )
+        # Refused with an explanation: a password on the command line is seen by others.
+        q.add_argument(
+            "--password", dest="password_arg", nargs="?", const="", help=argparse.SUPPRESS
+        )
+
+    q = action("add", "add a user, with a password asked for at the prompt")
+    login_arg(q)
+    q.add_argument("--name", metavar="NAME", help="the name shown for the user (required)")
+    q.add_argument("--role", metavar="{rep,manager,admin}", help="the user's role (required)")
+    q.add_argument("--email", metavar="EMAIL", help="the user's e-mail address")
+    password_options(q, optional=True)
+
+    q = action("list", "list every user: role, active, has a password, locked")
+    q.add_argument(
+        "--format", metavar="{table,json}", default="table", help="output format (table)"
+    )
+
+    q = action("set-role", "change a user's role")
+    login_arg(q)
+    q.add_argument("role", metavar="ROLE", help="rep, manager or admin")
+
+    q = action(
+        "reset-password",
+        "set a user's new password, asked for at the prompt; also lifts a sign-in lock",
+    )
+    login_arg(q)
+    password_options(q, optional=False)
+
+    q = action("disable", "disable a user: they can no longer sign in or change anything")
+    login_arg(q)
+
+    q = action("enable", "enable a disabled user again")
+    login_arg(q)
 
 
 def _positive_int(text: str) -> int:
@@ -196,7 +275,10 @@ def cmd_db_info(args: argparse.Namespace) -> int:
         "counts": table_counts(db),
     }
     if db.path is not None:
+        from crmdesk.db.netfs import network_filesystem
+
         info["file_size_bytes"] = db.path.stat().st_size
+        info["network_filesystem"] = network_filesystem(db.path)
     if args.format == "json":
         print(json.dumps(info, indent=2))
         return EXIT_OK
@@ -206,6 +288,11 @@ def cmd_db_info(args: argparse.Namespace) -> int:
     print(f"Schema     {rev} ({state})")
     if "file_size_bytes" in info:
         print(f"File size  {info['file_size_bytes'] / 1_048_576:.1f} MiB")
+    if info.get("network_filesystem"):
+        print(
+            f"Warning    the file is on a network share ({info['network_filesystem']}): "
+            "one PC at a time; a team shares a PostgreSQL server (docs/team-setup.md)"
+        )
     print()
     width = max(len(k) for k in info["counts"])
     for name, count in info["counts"].items():
@@ -534,11 +621,234 @@ def cmd_report_pack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """``crmdesk users add|list|set-role|reset-password|disable|enable``, as the
+    database's first active admin (see USERS_DESCRIPTION)."""
+    if getattr(args, "password_arg", None) is not None:
+        raise CliError(
+            "password: not accepted on the command line, where other people and the shell "
+            "history would see it; type it at the prompt or pipe it in with --password-stdin"
+        )
+    handler = {
+        "add": _users_add,
+        "list": _users_list,
+        "set-role": _users_set_role,
+        "reset-password": _users_reset_password,
+        "disable": _users_disable,
+        "enable": _users_enable,
+    }[args.users_command]
+    if args.users_command == "list" and args.format not in ("table", "json"):
+        raise CliError(f"--format: choose table or json, not {args.format!r}")
+    db = _open(args, create=False).db
+    try:
+        return handler(db, args)
+    finally:
+        db.dispose()
+
+
+def _acting_admin(db: Database) -> int:
+    from crmdesk.services.setup import default_admin_id
+
+    try:
+        return default_admin_id(db)
+    except LookupError:
+        raise CliError("the database has no active admin user to act as") from None
+
+
+def _user_by_login(db: Database, login: str) -> Any:
+    """The user with this login: exactly, or else the only one that differs in case."""
+    from crmdesk.services.users import list_users
+
+    wanted = login.strip()
+    everyone = list_users(db, include_inactive=True)
+    found = [u for u in everyone if u.login == wanted] or [
+        u for u in everyone if u.login.casefold() == wanted.casefold()
+    ]
+    if not found:
+        raise CliError(f"login: no user has the login {wanted!r} (see 'crmdesk users list')")
+    if len(found) > 1:
+        logins = ", ".join(u.login for u in found)
+        raise CliError(f"login: {wanted!r} matches {logins}; type it with the exact case")
+    return found[0]
+
+
+def _new_password(args: argparse.Namespace, login: str) -> str:
+    """The new password, from standard input (--password-stdin) or asked twice at the
+    terminal; checked against the password rules before anything is written."""
+    from crmdesk.services.auth import validate_password
+
+    if args.password_stdin:
+        text = sys.stdin.read()
+        text = text.removesuffix("\n").removesuffix("\r")
+        if "\n" in text or "\r" in text:
+            raise CliError("password: --password-stdin reads one line, but the input has more")
+        validate_password(text)
+        return text
+    if not sys.stdin.isatty():
+        raise CliError("password: there is no terminal to ask at; pipe it in with --password-stdin")
+    import getpass
+
+    try:
+        first = getpass.getpass(f"New password for {login}: ")
+        validate_password(first)
+        second = getpass.getpass("Repeat the password: ")
+    except EOFError:
+        raise CliError("password: no password was typed; nothing was changed") from None
+    if second != first:
+        raise CliError("password: the two entries differ; nothing was changed")
+    return first
+
+
+def _note_if_no_admin_signs_in(db: Database) -> None:
+    """Sign-in starts with the first password: say so when no admin could sign in."""
+    from crmdesk.domain import Role
+    from crmdesk.services.users import list_users
+
+    active = list_users(db)  # active users only
+    if any(u.has_password for u in active) and not any(
+        u.has_password for u in active if u.role is Role.ADMIN
+    ):
+        print(
+            "crmdesk: note: everyone now signs in with a password, and no active admin has "
+            "one; set one with 'crmdesk users reset-password LOGIN'",
+            file=sys.stderr,
+        )
+
+
+def _users_add(db: Database, args: argparse.Namespace) -> int:
+    from crmdesk.services import auth, users
+
+    admin = _acting_admin(db)
+    login = args.login.strip()
+    # The usual mistakes, found before the password is typed (the service checks all).
+    problems = []
+    if not (args.name or "").strip():
+        problems.append("name: is required (--name NAME)")
+    if args.role is None:
+        problems.append("role: is required (--role rep, manager or admin)")
+    elif args.role.strip().lower() not in ROLE_NAMES:
+        problems.append(f"role: {args.role!r} is not a role (choose rep, manager or admin)")
+    if any(u.login == login for u in users.list_users(db, include_inactive=True)):
+        problems.append(f"login: {login!r} is already used")
+    if problems:
+        raise CliError("; ".join(problems))
+    password = None if args.no_password else _new_password(args, login)
+    user = users.create_user(
+        db,
+        by=admin,
+        name=args.name,
+        login=login,
+        role=args.role.strip().lower(),
+        email=args.email,
+    ).value
+    if password is not None:
+        try:
+            auth.set_password(db, user.id, password, by=admin)
+        except CrmError as exc:
+            raise CliError(
+                f"added {user.login} without a password ({_one_line(exc)}); "
+                f"set one with 'crmdesk users reset-password {user.login}'"
+            ) from exc
+    with_what = "with a password" if password is not None else "without a password"
+    print(f"Added {user.login} ({user.name}, {user.role.value}) {with_what}.")
+    _note_if_no_admin_signs_in(db)
+    return EXIT_OK
+
+
+def _users_list(db: Database, args: argparse.Namespace) -> int:
+    from crmdesk.metrics.formats import display_width
+    from crmdesk.services.auth import locked_users
+    from crmdesk.services.users import list_users
+
+    locks = locked_users(db)
+    everyone = list_users(db, include_inactive=True)
+    rows = [
+        {
+            "login": u.login,
+            "name": u.name,
+            "role": u.role.value,
+            "active": u.active,
+            "has_password": u.has_password,
+            "locked_until": (locks[u.id].isoformat(timespec="seconds") if u.id in locks else None),
+        }
+        for u in everyone
+    ]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+
+    def yes(flag: bool) -> str:
+        return "yes" if flag else "no"
+
+    def until(u: Any) -> str:
+        if u.id not in locks:
+            return "no"
+        return f"until {locks[u.id].astimezone():%Y-%m-%d %H:%M}"
+
+    header = ("LOGIN", "NAME", "ROLE", "ACTIVE", "PASSWORD", "LOCKED")
+    lines = [header] + [
+        (u.login, u.name, u.role.value, yes(u.active), yes(u.has_password), until(u))
+        for u in everyone
+    ]
+    widths = [max(display_width(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        cells = [
+            cell + " " * (w - display_width(cell)) for cell, w in zip(line, widths, strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+    return EXIT_OK
+
+
+def _users_set_role(db: Database, args: argparse.Namespace) -> int:
+    from crmdesk.services.users import set_role
+
+    admin = _acting_admin(db)
+    user = _user_by_login(db, args.login)
+    changed = set_role(db, user.id, args.role.strip().lower(), by=admin).value
+    print(f"{changed.login} is now {changed.role.value}.")
+    _note_if_no_admin_signs_in(db)
+    return EXIT_OK
+
+
+def _users_reset_password(db: Database, args: argparse.Namespace) -> int:
+    from crmdesk.services.auth import set_password
+
+    admin = _acting_admin(db)
+    user = _user_by_login(db, args.login)
+    password = _new_password(args, user.login)
+    set_password(db, user.id, password, by=admin)
+    print(f"Set a new password for {user.login}; any sign-in lock is lifted.")
+    _note_if_no_admin_signs_in(db)
+    return EXIT_OK
+
+
+def _users_disable(db: Database, args: argparse.Namespace) -> int:
+    from crmdesk.services.users import set_active
+
+    admin = _acting_admin(db)
+    user = _user_by_login(db, args.login)
+    set_active(db, user.id, False, by=admin)
+    print(f"Disabled {user.login}: they can no longer sign in or change anything.")
+    _note_if_no_admin_signs_in(db)
+    return EXIT_OK
+
+
+def _users_enable(db: Database, args: argparse.Namespace) -> int:
+    from crmdesk.services.users import set_active
+
+    admin = _acting_admin(db)
+    user = _user_by_login(db, args.login)
+    set_active(db, user.id, True, by=admin)
+    print(f"Enabled {user.login}.")
+    return EXIT_OK
+
+
 COMMANDS = {
     "migrate": cmd_migrate,
     "db-info": cmd_db_info,
     "demo": cmd_demo,
     "report": cmd_report,
+    "users": cmd_users,
 }
 
 

@@ -19,10 +19,12 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from crmdesk.domain.changes import RECORDER, Changes
+from crmdesk.domain.errors import DatabaseUnavailable
 
 ENV_DATABASE_URL = "CRMDESK_DATABASE_URL"
 DEFAULT_FILENAME = "crmdesk.sqlite3"
@@ -127,6 +129,39 @@ def _install_sqlite_hooks(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+_UNAVAILABLE_HINTS = (
+    "server closed the connection",
+    "connection refused",
+    "could not connect",
+    "connection timed out",
+    "terminating connection",
+    "connection is closed",
+    "the connection is lost",
+    "consuming input failed",
+    "ssl syscall",
+    "no route to host",
+    "network is unreachable",
+    "unable to open database file",
+    "database is locked",
+    "disk i/o error",
+)
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    return text.splitlines()[0] if text else type(orig).__name__
+
+
+def _unavailable(exc: OperationalError) -> bool:
+    """Whether an OperationalError means "cannot reach the database now" (rather than a
+    mistake in a statement, which stays a programming error)."""
+    if exc.connection_invalidated:
+        return True
+    text = str(exc.orig or exc).lower()
+    return any(hint in text for hint in _UNAVAILABLE_HINTS)
+
+
 class Database:
     """An open crmdesk database: its URL, engine and the unit-of-work factory."""
 
@@ -155,6 +190,20 @@ class Database:
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any exception."""
+        try:
+            with self._unit(write) as session:
+                yield session
+        except (OperationalError, InterfaceError) as exc:
+            if isinstance(exc, OperationalError) and not _unavailable(exc):
+                raise
+            raise DatabaseUnavailable(
+                f"The database cannot be reached right now ({_first_line(exc)}); "
+                "try again in a moment.",
+                reason=_first_line(exc),
+            ) from exc
+
+    @contextmanager
+    def _unit(self, write: bool) -> Iterator[Session]:
         factory = self._write_sessions if write else self._read_sessions
         with factory() as session, session.begin():
             if not write:

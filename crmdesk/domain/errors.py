@@ -143,7 +143,29 @@ class Conflict(CrmError):
         self.changed_at = changed_at
 
 
+class DatabaseUnavailable(CrmError):
+    """The database could not be reached or was too busy to answer (a lost network
+    connection, a file gone, a lock held too long). Nothing was written by the call that
+    failed; it can be tried again."""
+
+    code = "database_unavailable"
+
+
 class DatabaseOpenError(CrmError):
     """The database cannot be opened as a crmdesk database; it was left untouched."""
 
     code = "database_open"
+
+
+class SignInFailed(CrmError):
+    """Signing in was refused; nothing but the login's failure counter was written.
+
+    The message never tells whether the login exists. ``code`` is one of:
+
+    - ``sign_in_failed``: wrong login or password (also: the user has no password);
+    - ``sign_in_locked``: too many wrong passwords in a row, ``params["minutes"]`` to
+      wait; given for an unknown login after as many tries too;
+    - ``sign_in_disabled``: the password was right but the account is disabled.
+    """
+
+    code = "sign_in_failed"

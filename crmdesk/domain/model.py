@@ -36,6 +36,15 @@ class ActivityKind(enum.StrEnum):
 RESPONSE_KINDS = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
 
 
+class AuditField(enum.StrEnum):
+    """The deal fields whose changes the audit log keeps (``audit_log.field``)."""
+
+    OWNER = "owner"
+    AMOUNT = "amount"
+    EXPECTED_CLOSE = "expected_close"
+    STAGE = "stage"
+
+
 class TargetMetric(enum.StrEnum):
     WON_AMOUNT = "won_amount"
     WON_COUNT = "won_count"
@@ -192,6 +201,35 @@ class TransitionInfo:
     to_stage_id: int
     at: datetime
     by_user_id: int | None
+
+
+#: An audited value as a reader sees it: a user's or stage's name (str), an amount
+#: (Decimal), an expected close (date), or None (not set, or a user/stage since removed).
+AuditValue = str | Decimal | date | None
+
+
+@dataclass(frozen=True)
+class AuditInfo:
+    """One audited change of one field of a deal: who, when, the old and the new value.
+
+    ``old_value``/``new_value`` are the stored text (a user id, a decimal such as
+    ``"1200.00"``, an ISO date, a stage id; None for no value). ``old``/``new`` are the
+    same values resolved for display: the owner's name, the amount as a ``Decimal``,
+    the expected close as a ``date``, the stage's name; None when the raw value is None
+    or names a user or stage that no longer exists.
+    """
+
+    id: int
+    deal_id: int
+    at: datetime
+    user_id: int | None
+    #: The acting user's name; None when that user was deleted.
+    user_name: str | None
+    field: AuditField
+    old_value: str | None
+    new_value: str | None
+    old: AuditValue
+    new: AuditValue
 
 
 @dataclass(frozen=True)

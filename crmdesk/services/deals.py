@@ -2,6 +2,11 @@
 
 Every public function is one transaction. Input is validated before anything is
 written; a refused call raises a coded error and leaves the database as it was.
+
+A write that changes a deal's owner, amount, expected close or stage also writes one
+``audit_log`` row per changed field, in the same transaction (see :func:`deal_audit`).
+Creating a deal writes none: its first values are the first audit row's old value, or
+the deal's current value when that field never changed.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from sqlalchemy.orm import Session
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database
 from crmdesk.domain import (
+    AuditField,
+    AuditInfo,
     Change,
     Changes,
     Conflict,
@@ -27,6 +34,7 @@ from crmdesk.domain import (
     TransitionInfo,
     ValidationError,
 )
+from crmdesk.domain.model import AuditValue
 from crmdesk.services._common import (
     Validator,
     actor,
@@ -35,6 +43,7 @@ from crmdesk.services._common import (
     is_manager,
     require_owner_or_manager,
     setting,
+    stage_info,
     transition_info,
     unique_taken,
     utcnow,
@@ -59,6 +68,76 @@ EDITABLE_FIELDS = frozenset(
         "external_ref",
     }
 )
+
+
+#: The audited fields and the deal columns they follow, in the order one write logs them.
+AUDITED_COLUMNS: tuple[tuple[AuditField, str], ...] = (
+    (AuditField.OWNER, "owner_id"),
+    (AuditField.AMOUNT, "amount"),
+    (AuditField.EXPECTED_CLOSE, "expected_close"),
+    (AuditField.STAGE, "stage_id"),
+)
+
+
+def _audited_values(deal: m.Deal) -> dict[AuditField, Any]:
+    """The deal's audited values, taken before a write changes them."""
+    return {field: getattr(deal, column) for field, column in AUDITED_COLUMNS}
+
+
+def _audit_text(value: Any) -> str | None:
+    """An audited value as stored: a user or stage id, ``"1200.00"``, ``"2025-06-30"``."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value.quantize(Decimal("0.01")), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_audit(
+    session: Session, deal: m.Deal, before: Mapping[AuditField, Any], *, by: int, at: datetime
+) -> None:
+    """One audit row per audited field whose value differs from ``before``."""
+    for field, column in AUDITED_COLUMNS:
+        old, new = before[field], getattr(deal, column)
+        if old != new:
+            session.add(
+                m.AuditEntry(
+                    deal_id=deal.id,
+                    at=at,
+                    user_id=by,
+                    field=field.value,
+                    old_value=_audit_text(old),
+                    new_value=_audit_text(new),
+                )
+            )
+
+
+def _as_id(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _audit_display(
+    field: AuditField, text: str | None, users: Mapping[int, str], stages: Mapping[int, str]
+) -> AuditValue:
+    """A stored audit value for display; None when there is none or it cannot be read."""
+    if text is None:
+        return None
+    try:
+        if field is AuditField.AMOUNT:
+            return Decimal(text)
+        if field is AuditField.EXPECTED_CLOSE:
+            return date.fromisoformat(text)
+    except (ArithmeticError, ValueError):
+        return None
+    ident = _as_id(text)
+    if ident is None:
+        return None
+    return (users if field is AuditField.OWNER else stages).get(ident)
 
 
 def _default_pipeline_id(session: Session) -> int | None:
@@ -126,6 +205,60 @@ def deal_history(db: Database, deal_id: int) -> list[TransitionInfo]:
             .order_by(m.StageTransition.at, m.StageTransition.id)
         ).scalars()
         return [transition_info(t) for t in rows]
+
+
+def deal_audit(db: Database, deal_id: int, *, lang: str | None = None) -> list[AuditInfo]:
+    """The audited changes of a deal's owner, amount, expected close and stage, newest
+    first (by time, then by the order they were written), with the acting user's name
+    and the values resolved for display: owner and stage as names (stage names in
+    ``lang`` when the stage has one), the amount as a ``Decimal``, the expected close
+    as a ``date``."""
+    with db.read() as s:
+        get_or_404(s, m.Deal, deal_id)
+        entries = (
+            s.execute(
+                select(m.AuditEntry)
+                .where(m.AuditEntry.deal_id == deal_id)
+                .order_by(m.AuditEntry.at.desc(), m.AuditEntry.id.desc())
+            )
+            .scalars()
+            .all()
+        )
+        user_ids = {e.user_id for e in entries if e.user_id is not None}
+        stage_ids: set[int] = set()
+        for e in entries:
+            if e.field == AuditField.OWNER:
+                named = user_ids
+            elif e.field == AuditField.STAGE:
+                named = stage_ids
+            else:
+                continue
+            named.update(i for i in map(_as_id, (e.old_value, e.new_value)) if i is not None)
+        user_names: dict[int, str] = {
+            uid: name
+            for uid, name in s.execute(
+                select(m.User.id, m.User.name).where(m.User.id.in_(user_ids))
+            )
+        }
+        stage_names = {
+            st.id: stage_info(st).label(lang)
+            for st in s.execute(select(m.Stage).where(m.Stage.id.in_(stage_ids))).scalars()
+        }
+        return [
+            AuditInfo(
+                id=e.id,
+                deal_id=e.deal_id,
+                at=e.at,
+                user_id=e.user_id,
+                user_name=user_names.get(e.user_id) if e.user_id is not None else None,
+                field=AuditField(e.field),
+                old_value=e.old_value,
+                new_value=e.new_value,
+                old=_audit_display(AuditField(e.field), e.old_value, user_names, stage_names),
+                new=_audit_display(AuditField(e.field), e.new_value, user_names, stage_names),
+            )
+            for e in entries
+        ]
 
 
 def create_deal(
@@ -300,11 +433,14 @@ def update_deal(
         v.check()
         if not any(getattr(deal, k) != val for k, val in new.items()):
             return Outcome(deal_info(deal, _stage_kind(s, deal.stage_id)), Changes())
+        before = _audited_values(deal)
         for key, val in new.items():
             setattr(deal, key, val)
+        now = utcnow()
         deal.version += 1
-        deal.updated_at = utcnow()
+        deal.updated_at = now
         deal.updated_by_id = user.id
+        _write_audit(s, deal, before, by=user.id, at=now)
         s.flush()
         kinds = Change.DEALS
         cust_ids = {c for c in (deal.customer_id, changes.get("customer_id")) if c}
@@ -431,6 +567,7 @@ def move_deal(
             # Clock skew between PCs: history must never run backwards.
             at = deal.stage_entered_at
         previous_kind = StageKind(current.kind)
+        before = _audited_values(deal)
         if kind is StageKind.OPEN:
             deal.closed_at = None
             deal.lost_reason_id = None
@@ -463,6 +600,8 @@ def move_deal(
                 by_user_id=user.id,
             )
         )
+        # The audit row takes the time of the write, also when the close date is given.
+        _write_audit(s, deal, before, by=user.id, at=now)
         s.flush()
         return Outcome(deal_info(deal, kind), Changes(DEAL_CHANGES, frozenset({deal.id})))
 
@@ -471,6 +610,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "ValidationError",
     "create_deal",
+    "deal_audit",
     "deal_history",
     "delete_deal",
     "get_deal",

@@ -1,12 +1,14 @@
-"""The deal dialog: create or edit a deal, see its stage history and its activities.
+"""The deal dialog: create or edit a deal, see its stage history, the audited changes of
+its owner, amount, expected close and stage, and its activities.
 
 Opening a deal from a card, a table row or a search result gives this same dialog.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -38,6 +41,8 @@ from PySide6.QtWidgets import (
 from crmdesk.db.engine import Database
 from crmdesk.domain import (
     ActivityKind,
+    AuditField,
+    AuditInfo,
     Conflict,
     CrmError,
     DealInfo,
@@ -54,6 +59,10 @@ from crmdesk.ui.errors import describe_field, error_message
 from crmdesk.ui.operations import Operations
 
 NO_DATE = QDate(2000, 1, 1)
+#: The audited fields in the order of the form; the fields of one save are listed so.
+AUDIT_ORDER = (AuditField.OWNER, AuditField.AMOUNT, AuditField.EXPECTED_CLOSE, AuditField.STAGE)
+#: The timelines (history, changes): a little air between the lines.
+TIMELINE_STYLE = "QTreeView::item { padding: 3px 2px; }"
 
 
 def activity_kind_label(kind: ActivityKind | str, tr: Any) -> str:
@@ -65,6 +74,17 @@ def activity_kind_label(kind: ActivityKind | str, tr: Any) -> str:
         "note": tr("Note"),
     }
     return labels.get(str(kind), str(kind))
+
+
+def audit_field_label(field: AuditField | str, tr: Any) -> str:
+    """The name of an audited field, as the details form labels it."""
+    labels = {
+        "owner": tr("Owner"),
+        "amount": tr("Amount"),
+        "expected_close": tr("Expected close"),
+        "stage": tr("Stage"),
+    }
+    return labels.get(str(field), str(field))
 
 
 class DealDialog(QDialog):
@@ -108,6 +128,7 @@ class DealDialog(QDialog):
             self.history_list = QTreeWidget()
             self.history_list.setRootIsDecorated(False)
             self.history_list.setAlternatingRowColors(True)
+            self.history_list.setStyleSheet(TIMELINE_STYLE)
             self.history_list.setHeaderLabels(
                 [self.tr("When"), self.tr("Stage change"), self.tr("By"), self.tr("Time in stage")]
             )
@@ -115,6 +136,7 @@ class DealDialog(QDialog):
             self.history_list.setColumnWidth(1, 300)
             self.history_list.setColumnWidth(2, 150)
             self.tabs.addTab(self.history_list, self.tr("History"))
+            self.tabs.addTab(self._build_changes(), self.tr("Changes"))
             self.tabs.addTab(self._build_activities(), self.tr("Activities"))
         self.banner = QLabel()
         self.banner.setObjectName("fieldError")
@@ -206,6 +228,38 @@ class DealDialog(QDialog):
         self.customer_combo.currentIndexChanged.connect(self._load_contacts)
         return page
 
+    def _build_changes(self) -> QWidget:
+        """The audit log: who changed the owner, amount, expected close or stage, and when."""
+        self.audit_list = QTreeWidget()
+        self.audit_list.setRootIsDecorated(False)
+        self.audit_list.setUniformRowHeights(True)
+        self.audit_list.setStyleSheet(TIMELINE_STYLE)
+        self.audit_list.setHeaderLabels(
+            [self.tr("When"), self.tr("By"), self.tr("Field"), self.tr("Change")]
+        )
+        self.audit_list.setColumnWidth(0, 150)
+        self.audit_list.setColumnWidth(1, 150)
+        self.audit_list.setColumnWidth(2, 120)
+        # Also what a deal shows whose changes predate the audit log (databases before 0006).
+        self.audit_empty = QLabel(
+            "<p style='font-size: 11pt; color: #374151;'>"
+            + self.tr("No changes recorded yet")
+            + "</p><p>"
+            + self.tr(
+                "Changes to the owner, amount, expected close and stage are listed here, "
+                "with who made them and when."
+            )
+            + "</p>"
+        )
+        self.audit_empty.setTextFormat(Qt.TextFormat.RichText)
+        self.audit_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.audit_empty.setWordWrap(True)
+        self.audit_empty.setStyleSheet("background: palette(base); color: #6b7280; padding: 24px;")
+        self.audit_stack = QStackedWidget()
+        self.audit_stack.addWidget(self.audit_list)
+        self.audit_stack.addWidget(self.audit_empty)
+        return self.audit_stack
+
     def _build_activities(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -271,6 +325,7 @@ class DealDialog(QDialog):
                 self.tr("Lost: {reason}").format(reason=reasons.get(d.lost_reason_id, "?"))
             )
         self._fill_history()
+        self._fill_audit()
         self._fill_activities()
 
     @staticmethod
@@ -328,6 +383,65 @@ class DealDialog(QDialog):
                 item.setToolTip(1, self.tr("Moved back"))
                 item.setForeground(1, QColor("#e8590c"))
             self.history_list.addTopLevelItem(item)
+
+    def _fill_audit(self) -> None:
+        assert self.deal is not None
+        entries = deals.deal_audit(self.db, self.deal.id, lang=self.lang)
+        self.audit_list.clear()
+        # The fields one save changed (same time, same user) form one block, newest block
+        # first, its fields in the order of the form: when and who on its first line, the
+        # blocks banded in turn.
+        shaded = True
+        for _write, block in groupby(entries, key=lambda e: (e.at, e.user_id)):
+            shaded = not shaded
+            for i, e in enumerate(sorted(block, key=lambda e: AUDIT_ORDER.index(e.field))):
+                self.audit_list.addTopLevelItem(self._audit_item(e, first=i == 0, shaded=shaded))
+        self.audit_stack.setCurrentWidget(self.audit_list if entries else self.audit_empty)
+
+    def _audit_item(self, e: AuditInfo, *, first: bool, shaded: bool) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(
+            [
+                fmt.date_time(e.at) if first else "",
+                (e.user_name or self.tr("unknown")) if first else "",
+                audit_field_label(e.field, self.tr),
+                self.tr("{old} → {new}").format(
+                    old=self._audit_value(e, old=True), new=self._audit_value(e, old=False)
+                ),
+            ]
+        )
+        if shaded:
+            band = self.audit_list.palette().alternateBase()
+            for column in range(item.columnCount()):
+                item.setBackground(column, band)
+        if e.field is AuditField.STAGE and e.new_value is not None and e.new_value.isdigit():
+            kind = next((s.kind for s in self.pipeline.stages if s.id == int(e.new_value)), None)
+            if kind is StageKind.WON:
+                item.setForeground(3, QColor("#2b8a3e"))
+            elif kind is StageKind.LOST:
+                item.setForeground(3, QColor("#c92a2a"))
+        return item
+
+    def _audit_value(self, entry: AuditInfo, *, old: bool) -> str:
+        """One side of an audited change, as the rest of the dialog shows such a value."""
+        raw, value = (entry.old_value, entry.old) if old else (entry.new_value, entry.new)
+        if raw is None:
+            return self.tr("Not set")
+        if value is None:
+            return {
+                AuditField.OWNER: self.tr("(removed user)"),
+                AuditField.STAGE: self.tr("(removed stage)"),
+            }.get(entry.field, raw)
+        if isinstance(value, Decimal):
+            assert self.deal is not None
+            # Both sides with cents when either has them, so the two amounts line up.
+            cents = any(
+                isinstance(v, Decimal) and v != v.to_integral_value()
+                for v in (entry.old, entry.new)
+            )
+            return fmt.money(value, self.deal.currency, cents=cents)
+        if isinstance(value, date):
+            return fmt.short_date(value)
+        return value
 
     def _fill_activities(self) -> None:
         assert self.deal is not None
@@ -423,6 +537,9 @@ class DealDialog(QDialog):
                     if not moved:
                         self.deal = deals.get_deal(self.db, self.deal.id)
                         self._select(self.stage_combo, self.deal.stage_id)
+                        # The edit may have been saved before the move was refused.
+                        self._fill_history()
+                        self._fill_audit()
                         return
         except ValidationError as exc:
             self._show_errors([(e.field, describe_field(e)) for e in exc.errors])

@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from crmdesk.domain import (
     Conflict,
     CrmError,
+    DatabaseUnavailable,
     FieldError,
     NotFound,
     PermissionDenied,
@@ -106,6 +107,11 @@ def error_message(exc: BaseException) -> str:
         return _t("This {what} no longer exists; someone may have deleted it.").format(
             what=entity_label(exc.entity)
         )
+    if isinstance(exc, DatabaseUnavailable):
+        return _t(
+            "The database cannot be reached right now ({reason}). What you typed is kept: "
+            "try again when the connection is back."
+        ).format(reason=exc.params.get("reason", ""))
     if isinstance(exc, CrmError):
         return str(exc)
     return _t("Unexpected error: {error}").format(error=str(exc))

@@ -3,6 +3,8 @@ saved; a valid edit is saved once and shows on the board."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,8 +14,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from crmdesk.db.engine import Database
-from crmdesk.domain import DealInfo
+from crmdesk.domain import DealInfo, UserInfo
 from crmdesk.services import deals, users
+from crmdesk.ui import format as fmt
 from crmdesk.ui.deal_dialog import DealDialog
 from crmdesk.ui.main_window import MainWindow
 
@@ -178,3 +181,140 @@ def test_a_conflict_while_editing_offers_their_version(
 
     dialog.save()  # now on their version: saving again works
     assert dialog.result() == ACCEPTED
+
+
+# --- the Changes tab (audit log) --------------------------------------------------------------
+
+
+@pytest.fixture
+def us_english() -> Iterator[None]:
+    """Money and dates as an American user reads them."""
+    previous = QLocale()
+    QLocale.setDefault(QLocale("en_US"))
+    yield
+    QLocale.setDefault(previous)
+
+
+def _change_rows(dialog: DealDialog) -> list[tuple[str, ...]]:
+    """The Changes tab as the user reads it: (when, by, field, change), top to bottom."""
+    tree = dialog.audit_list
+    return [
+        tuple(tree.topLevelItem(r).text(c) for c in range(tree.columnCount()))
+        for r in range(tree.topLevelItemCount())
+    ]
+
+
+def _usd(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def test_the_changes_tab_shows_who_changed_the_owner_and_the_amount(
+    window: MainWindow,
+    demo_db: Database,
+    qtbot: QtBot,
+    deal: DealInfo,
+    admin: UserInfo,
+    us_english: None,
+) -> None:
+    assert deal.currency == "USD"
+    old_owner = users.get_user(demo_db, deal.owner_id)
+    new_owner = next(u for u in users.list_users(demo_db) if u.id not in (deal.owner_id, admin.id))
+    reassigned = deals.update_deal(
+        demo_db, deal.id, by=admin.id, expected_version=deal.version,
+        changes={"owner_id": new_owner.id},
+    ).value  # fmt: skip
+    repriced = deals.update_deal(
+        demo_db, deal.id, by=new_owner.id, expected_version=reassigned.version,
+        changes={"amount": Decimal("48250.50")},
+    ).value  # fmt: skip
+
+    dialog = _open(qtbot, window, deal.id)
+
+    changes_tab = next(i for i in range(dialog.tabs.count()) if dialog.tabs.tabText(i) == "Changes")
+    dialog.tabs.setCurrentIndex(changes_tab)
+    assert dialog.audit_stack.currentWidget() is dialog.audit_list
+    assert dialog.audit_list.isVisible()
+    assert [dialog.audit_list.headerItem().text(c) for c in range(4)] == [
+        "When",
+        "By",
+        "Field",
+        "Change",
+    ]
+    assert _change_rows(dialog) == [
+        (
+            fmt.date_time(repriced.updated_at),
+            new_owner.name,
+            "Amount",
+            f"{_usd(deal.amount)} → $48,250.50",
+        ),
+        (
+            fmt.date_time(reassigned.updated_at),
+            admin.name,
+            "Owner",
+            f"{old_owner.name} → {new_owner.name}",
+        ),
+    ]
+
+
+def test_changes_saved_in_the_dialog_show_when_it_opens_again(
+    window: MainWindow, demo_db: Database, qtbot: QtBot, deal: DealInfo, us_english: None
+) -> None:
+    target = window.board.view.columns[2].stage
+    new_owner = next(u for u in users.list_users(demo_db) if u.id != deal.owner_id)
+    dialog = _open(qtbot, window, deal.id)
+    dialog.owner_combo.setCurrentIndex(dialog.owner_combo.findData(new_owner.id))
+    _retype(qtbot, dialog.amount_edit, QLocale().toString(9100.5, "f", 2))
+    dialog.stage_combo.setCurrentIndex(dialog.stage_combo.findData(target.id))
+    dialog.save()
+    assert dialog.result() == ACCEPTED
+
+    again = _open(qtbot, window, deal.id)
+    rows = _change_rows(again)
+    stage_name = next(s.name for s in again.pipeline.stages if s.id == deal.stage_id)
+    who = window.user.name
+    # The move is its own write, after the edit; the edit's two fields form one block.
+    assert [r[1:] for r in rows] == [
+        (who, "Stage", f"{stage_name} → {target.name}"),
+        (who, "Owner", f"{users.get_user(demo_db, deal.owner_id).name} → {new_owner.name}"),
+        ("", "Amount", f"{_usd(deal.amount)} → $9,100.50"),
+    ]
+    assert rows[0][0] and rows[1][0] and rows[2][0] == ""
+
+
+def test_the_changes_tab_of_an_unchanged_deal_says_so(
+    window: MainWindow, qtbot: QtBot, deal: DealInfo
+) -> None:
+    dialog = _open(qtbot, window, deal.id)
+    assert _change_rows(dialog) == []
+    assert dialog.audit_stack.currentWidget() is dialog.audit_empty
+    assert "No changes recorded yet" in dialog.audit_empty.text()
+
+
+def test_the_changes_tab_refreshes_when_the_dialog_reloads(
+    window: MainWindow,
+    demo_db: Database,
+    qtbot: QtBot,
+    deal: DealInfo,
+    monkeypatch: pytest.MonkeyPatch,
+    us_english: None,
+) -> None:
+    other = users.get_user(demo_db, deal.owner_id)
+    dialog = _open(qtbot, window, deal.id)
+    assert _change_rows(dialog) == []
+    deals.update_deal(
+        demo_db, deal.id, by=other.id, expected_version=deal.version,
+        changes={"expected_close": date(2025, 9, 30)},
+    )  # fmt: skip
+    _retype(qtbot, dialog.title_edit, "Mine")
+
+    def reload_theirs(box: QMessageBox) -> None:
+        next(b for b in box.buttons() if b.text() == "Reload their version").click()
+
+    answer_dialog(monkeypatch, QMessageBox, reload_theirs)
+    dialog.save()  # refused: they changed it; reload their version
+
+    old_close = fmt.short_date(deal.expected_close) if deal.expected_close else "Not set"
+    assert [r[1:] for r in _change_rows(dialog)] == [
+        (other.name, "Expected close", f"{old_close} → 9/30/25"),
+    ]
+    assert dialog.audit_stack.currentWidget() is dialog.audit_list

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -13,9 +14,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from crmdesk import __version__
 from crmdesk.db.changelog import prune_change_log
-from crmdesk.db.engine import Database, demo_database_path
+from crmdesk.db.engine import ENV_DATABASE_URL, Database, demo_database_path, resolve_url
 from crmdesk.db.migrate import open_database
-from crmdesk.domain import CrmError
+from crmdesk.domain import CrmError, DatabaseOpenError, UserInfo
 from crmdesk.services import users
 from crmdesk.services.setup import default_admin_id, ensure_initialized
 
@@ -63,10 +64,40 @@ def _open(db_arg: str | None, demo: bool, lang: str) -> Database:
             finally:
                 QApplication.restoreOverrideCursor()
         return result.db
-    result = open_database(db_arg)
+    from crmdesk.ui.sign_in import ask_server_password, is_password_refusal, saved_database_url
+
+    url = resolve_url(db_arg or os.environ.get(ENV_DATABASE_URL) or saved_database_url())
+    asked = False
+    while True:
+        try:
+            result = open_database(url)
+            break
+        except DatabaseOpenError as exc:
+            reason = str(exc.params.get("reason", exc))
+            if url.get_backend_name() != "postgresql" or not is_password_refusal(reason):
+                raise
+            password = ask_server_password(None, url, again=asked)
+            if password is None:
+                raise
+            url, asked = url.set(password=password), True
     if result.created:
         ensure_initialized(result.db, locale=lang)
     return result.db
+
+
+def sign_in_user(database: Database) -> UserInfo | None:
+    """Who uses the window: the signed-in user when the database has passwords (None
+    when the sign-in is cancelled), else the database's admin."""
+    from crmdesk.services import auth
+
+    if not auth.needs_sign_in(database):
+        return users.get_user(database, default_admin_id(database))
+    from crmdesk.ui.sign_in import SignInDialog
+
+    dialog = SignInDialog(database)
+    if dialog.exec() != SignInDialog.DialogCode.Accepted or dialog.user is None:
+        return None
+    return dialog.user
 
 
 def run_gui(
@@ -89,7 +120,10 @@ def run_gui(
         return 2
     from crmdesk.ui.main_window import MainWindow
 
-    user = users.get_user(database, default_admin_id(database))
+    user = sign_in_user(database)
+    if user is None:
+        database.dispose()
+        return 0
     window = MainWindow(db=database, user=user, lang=lang)
     window.show()
     with contextlib.suppress(Exception):  # old rows only; never stops the app from opening

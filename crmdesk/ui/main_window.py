@@ -151,6 +151,10 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         self.print_actions = (print_report, print_pack, preview, export_pdf)
         file_menu.addSeparator()
+        self.database_action = QAction(self.tr("&Database…"), self)
+        self.database_action.triggered.connect(self.choose_database)
+        file_menu.addAction(self.database_action)
+        file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addAction(a.undo)
@@ -169,6 +173,10 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(a.refresh)
+        admin_menu = bar.addMenu(self.tr("&Admin"))
+        self.users_action = QAction(self.tr("&Users…"), self)
+        self.users_action.triggered.connect(self.open_users)
+        admin_menu.addAction(self.users_action)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(a.about)
 
@@ -245,6 +253,21 @@ class MainWindow(QMainWindow):
         if self.live is None or self.live._online:
             self.status_connection.setVisible(False)
 
+    def choose_database(self) -> None:
+        """File › Database…: point this PC at another database (used from the next start)."""
+        from crmdesk.ui.sign_in import ConnectDialog, saved_database_url
+
+        current = saved_database_url() or (str(self.db.path) if self.db.path else None)
+        if current is None:
+            current = self.db.display_url
+        dialog = ConnectDialog(current, self)
+        if dialog.exec() == ConnectDialog.DialogCode.Accepted:
+            QMessageBox.information(
+                self,
+                self.tr("Database"),
+                self.tr("crmdesk will open {url} when it starts next.").format(url=dialog.url()),
+            )
+
     def share_warning(self) -> str:
         return self.tr(
             "The database file {path} is on a network share ({kind}). SQLite databases on "
@@ -314,6 +337,14 @@ class MainWindow(QMainWindow):
             db=self.db, user=self.user, ops=self.ops, deal_id=deal_id, lang=self.lang, parent=self
         )
         dialog.exec()
+
+    def open_users(self) -> None:
+        """Admin › Users: the team's users (read-only unless the user is an admin)."""
+        from crmdesk.ui.users_dialog import UsersDialog
+
+        dialog = UsersDialog(db=self.db, user=self.user, bus=self.bus, parent=self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def _show_reports(self) -> ReportsTab:
         """Printing prints the reports: bring that tab forward first."""

@@ -179,3 +179,51 @@ def test_a_database_on_a_network_share_is_flagged_in_the_status_bar(
     assert win.status_share.isVisible()
     assert "network share" in win.status_share.text()
     assert "one PC at a time" in win.share_warning() and "cifs" in win.share_warning()
+
+
+def test_a_database_that_cannot_be_reached_is_a_clear_error() -> None:
+    """Nothing listens on port 1: the service call says the database cannot be reached,
+    as a domain error the windows show, not a crash."""
+    from crmdesk.db.engine import create_db_engine
+    from crmdesk.domain import DatabaseUnavailable
+
+    gone = Database(create_db_engine("postgresql+psycopg://crmdesk@127.0.0.1:1/crmdesk"))
+    try:
+        with pytest.raises(DatabaseUnavailable) as err:
+            users.list_users(gone)
+        assert "cannot be reached" in str(err.value)
+        assert err.value.params["reason"]
+    finally:
+        gone.dispose()
+
+
+def test_input_typed_while_the_database_is_away_stays_in_the_dialog(
+    window: MainWindow, demo_db: Database, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from crmdesk.domain import DatabaseUnavailable
+    from crmdesk.ui.deal_dialog import DealDialog
+
+    card = window.board.view.columns[1].proxy.cards()[0]
+    dialog = DealDialog(
+        db=window.db, user=window.user, ops=window.ops, deal_id=card.id, lang="en", parent=window
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.title_edit.setText("Typed while the server was away")
+
+    def away(*_args: object, **_kwargs: object) -> None:
+        raise DatabaseUnavailable(
+            "The database cannot be reached right now (connection refused); try again.",
+            reason="connection refused",
+        )
+
+    monkeypatch.setattr(deals, "update_deal", away)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.isVisible()  # not closed: nothing was saved
+    assert dialog.title_edit.text() == "Typed while the server was away"
+    shown = dialog.banner.text()
+    assert dialog.banner.isVisible()
+    assert "cannot be reached" in shown and "What you typed is kept" in shown
+    assert deals.get_deal(demo_db, card.id).title == card.title

@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_metrics.py --deals 100000
 	$(BIN)/python benchmarks/bench_board.py --deals 100000
 	$(BIN)/python benchmarks/bench_reports.py --deals 10000
+	$(BIN)/python benchmarks/bench_concurrency.py --ops 500 --workers 2 --backend sqlite
 
 ## The screenshots in docs/screenshots (Chinese needs a CJK font installed).
 screenshots: $(STAMP)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -39,7 +39,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database
-from crmdesk.domain import CustomerSummary
+from crmdesk.domain import CustomerSummary, PermissionDenied, Role, UserInfo
 from crmdesk.domain.reports import (
     REPORT_KEYS,
     ActivityCount,
@@ -175,10 +175,57 @@ class MetricsService:
     """Every figure of the sales process, for one database.
 
     All methods take a :class:`MetricsFilter` and open one read transaction.
+
+    ``viewer`` is who looks at the figures. A rep sees reports for themselves and the
+    team's totals: a filter naming someone else is refused (``PermissionDenied``), and
+    the other people's rows are left out of the per-person parts (the team totals still
+    count everyone). Managers and admins, and ``viewer=None`` (the command line, which
+    acts as the database's admin), see everyone.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, viewer: UserInfo | None = None) -> None:
         self.db = db
+        self.viewer = viewer
+
+    # --- who may see what -------------------------------------------------------------
+    def _only_self(self) -> int | None:
+        """The rep whose reports these are, or None when every person may be shown."""
+        v = self.viewer
+        return v.id if v is not None and v.role == Role.REP else None
+
+    def _check(self, f: MetricsFilter) -> None:
+        me = self._only_self()
+        if me is not None and f.owner_ids is not None and set(f.owner_ids) - {me}:
+            raise PermissionDenied(
+                "A sales rep can see reports for themselves and the team's totals, "
+                "not for other salespeople.",
+                action="view_reports",
+                user_id=me,
+            )
+
+    def _shown(self, report: Any) -> Any:
+        """``report`` as the viewer may see it (see the class docstring)."""
+        me = self._only_self()
+        if me is None:
+            return report
+
+        def mine(owner_id: int | None) -> bool:
+            return owner_id is None or owner_id == me
+
+        if isinstance(report, FunnelReport):
+            return replace(report, people=tuple(p for p in report.people if mine(p.owner_id)))
+        if isinstance(report, PerformanceReport):
+            return replace(report, rows=tuple(r for r in report.rows if mine(r.owner_id)))
+        if isinstance(report, TargetsReport):
+            return replace(report, rows=tuple(r for r in report.rows if mine(r.owner_id)))
+        if isinstance(report, ActivityReport):
+            return replace(
+                report,
+                rows=tuple(r for r in report.rows if mine(r.owner_id)),
+                overdue=tuple(r for r in report.overdue if mine(r.owner_id)),
+                rotting=tuple(r for r in report.rotting if mine(r.owner_id)),
+            )
+        return report
 
     # --- building blocks ------------------------------------------------------------
     @staticmethod
@@ -303,6 +350,7 @@ class MetricsService:
 
     # --- KPIs ---------------------------------------------------------------------------
     def kpis(self, f: MetricsFilter) -> Kpis:
+        self._check(f)
         with self.db.read() as s:
             return self._kpis(s, resolve(s, f))
 
@@ -468,6 +516,7 @@ class MetricsService:
 
     # --- stage efficiency ----------------------------------------------------------------
     def stage_efficiency(self, f: MetricsFilter) -> StageEfficiencyReport:
+        self._check(f)
         with self.db.read() as s:
             return self._stage_efficiency(s, resolve(s, f))
 
@@ -510,8 +559,9 @@ class MetricsService:
 
     # --- funnel ---------------------------------------------------------------------------
     def funnel(self, f: MetricsFilter) -> FunnelReport:
+        self._check(f)
         with self.db.read() as s:
-            return self._funnel(s, resolve(s, f))
+            return self._shown(self._funnel(s, resolve(s, f)))  # type: ignore[no-any-return]
 
     def _funnel(self, s: Session, ctx: Ctx) -> FunnelReport:
         per_owner = self._owner_facts(s, ctx)
@@ -528,6 +578,7 @@ class MetricsService:
 
     # --- new customers ------------------------------------------------------------------------
     def new_customers(self, f: MetricsFilter) -> NewCustomersReport:
+        self._check(f)
         with self.db.read() as s:
             return self._new_customers(s, resolve(s, f))
 
@@ -650,6 +701,7 @@ class MetricsService:
     def forecast(self, f: MetricsFilter, *, months: int = 6) -> ForecastReport:
         if months < 1:
             raise ValueError("months must be at least 1")
+        self._check(f)
         with self.db.read() as s:
             return self._forecast(s, resolve(s, f), months=months)
 
@@ -828,8 +880,9 @@ class MetricsService:
 
     # --- targets ------------------------------------------------------------------------------
     def targets(self, f: MetricsFilter) -> TargetsReport:
+        self._check(f)
         with self.db.read() as s:
-            return self._targets(s, resolve(s, f))
+            return self._shown(self._targets(s, resolve(s, f)))  # type: ignore[no-any-return]
 
     def _targets(self, s: Session, ctx: Ctx) -> TargetsReport:
         f = ctx.filter
@@ -972,8 +1025,9 @@ class MetricsService:
 
     # --- performance ----------------------------------------------------------------------------
     def performance(self, f: MetricsFilter) -> PerformanceReport:
+        self._check(f)
         with self.db.read() as s:
-            return self._performance(s, resolve(s, f))
+            return self._shown(self._performance(s, resolve(s, f)))  # type: ignore[no-any-return]
 
     def _performance(self, s: Session, ctx: Ctx) -> PerformanceReport:
         facts = self._owner_facts(s, ctx)
@@ -1066,8 +1120,11 @@ class MetricsService:
     def activity(self, f: MetricsFilter, *, granularity: Granularity = "week") -> ActivityReport:
         if granularity not in ("day", "week"):
             raise ValueError("granularity must be 'day' or 'week'")
+        self._check(f)
         with self.db.read() as s:
-            return self._activity(s, resolve(s, f), granularity=granularity)
+            return self._shown(  # type: ignore[no-any-return]
+                self._activity(s, resolve(s, f), granularity=granularity)
+            )
 
     def _activity(
         self, s: Session, ctx: Ctx, *, granularity: Granularity = "week"
@@ -1403,6 +1460,7 @@ class MetricsService:
         unknown = [name for name in first if name not in REPORT_KEYS]
         if unknown:
             raise ValueError(f"unknown reports: {unknown}")
+        self._check(f)
         with self.db.read() as s:
             ctx = resolve(s, f)
             compute: dict[str, Callable[[Session, Ctx], Any]] = {
@@ -1417,7 +1475,7 @@ class MetricsService:
             }
             done: dict[str, Any] = {}
             for name in dict.fromkeys([*first, *REPORT_KEYS]):
-                done[name] = compute[name](s, ctx)
+                done[name] = self._shown(compute[name](s, ctx))
                 if on_report is not None:
                     on_report(name, done[name])
             return AllReports(**done)

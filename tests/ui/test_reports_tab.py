@@ -44,7 +44,7 @@ import crmdesk.ui.reports.tab as tab_module
 from crmdesk.db.engine import Database
 from crmdesk.db.migrate import open_database
 from crmdesk.demo import build_demo
-from crmdesk.domain import StageKind, UserInfo
+from crmdesk.domain import Role, StageKind, UserInfo
 from crmdesk.domain.drill import DrillSpec
 from crmdesk.domain.periods import previous_range
 from crmdesk.domain.reports import MetricsFilter
@@ -676,6 +676,34 @@ def test_typing_custom_dates_reloads_with_them(env: Env, qtbot: QtBot) -> None:
 
 
 # --- 4. filters --------------------------------------------------------------------------------
+def test_a_rep_sees_their_own_figures_and_the_team_totals(
+    rdb: Database, qtbot: QtBot, env: Env
+) -> None:
+    """A rep's reports tab offers the whole team and themselves only, and lists no one
+    else's row; the team's totals are the same as a manager sees."""
+    rep = next(u for u in users.list_users(rdb) if u.role == Role.REP)
+    tab = ReportsTab(db=rdb, user=rep, bus=ChangeBus(), lang="en", today=TODAY)
+    qtbot.addWidget(tab)
+    tab.resize(1500, 950)
+    with qtbot.waitSignal(tab.loaded, timeout=LOAD_TIMEOUT_MS):
+        tab.show()
+    offered = [tab.owner.itemText(i) for i in range(tab.owner.count())]
+    assert offered == ["Whole team", rep.name]
+    data = tab.data
+    assert data is not None
+    performance = table(tab.pages["performance"].model)
+    names = {r["Salesperson"] for r in performance}
+    assert rep.name in names and names <= {rep.name, "Team"}
+    # The team row is the one the whole team's view shows.
+    everyone = env.svc.performance(data.filter)
+    assert len(everyone.rows) > 1  # others exist, and are not shown to the rep
+    team_row = next(r for r in performance if r["Salesperson"] == "Team")
+    assert team_row["Won"] == everyone.team.won_count
+    funnel = table(tab.pages["funnel"].model)
+    assert [r["Salesperson"] for r in funnel] == ["Team", rep.name]
+    tab.wait_loaded()
+
+
 def test_choosing_a_person_compares_their_funnel_with_the_team(env: Env, qtbot: QtBot) -> None:
     tab = env.tab
     team_filter = service_filter(tab.data, expected_filter(env, D(2026, 4, 1), D(2026, 7, 1)))

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from crmdesk.db.engine import Database
+from crmdesk.domain import UserInfo
 from crmdesk.domain.periods import previous_range
 from crmdesk.domain.reports import (
     AllReports,
@@ -81,14 +82,15 @@ def load_report_data(
     *,
     first_page: str | None = None,
     on_first: Callable[[FirstPart], None] | None = None,
+    viewer: UserInfo | None = None,
 ) -> ReportData:
     """Everything the tab shows for ``f``. Safe to call from a worker thread.
 
     With ``first_page`` and ``on_first``, the KPIs, the targets and that page's report
     are computed first and handed to ``on_first`` (from the calling thread), then the
-    rest."""
+    rest. ``viewer`` is who looks (a rep sees themselves and the team's totals)."""
     started = time.perf_counter()
-    svc = MetricsService(db)
+    svc = MetricsService(db, viewer=viewer)
     previous = None
     if f.period_from is not None and f.period_to is not None:
         p_from, p_to = previous_range(f.period_from, f.period_to)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.db.engine import Database
-from crmdesk.domain import Change, UserInfo
+from crmdesk.domain import Change, Role, UserInfo
 from crmdesk.domain.csvsafe import write_csv
 from crmdesk.domain.drill import DrillSpec
 from crmdesk.domain.periods import preset_range
@@ -99,10 +99,12 @@ class _Load(QRunnable):
         generation: int,
         signals: _Signals,
         first_page: str | None = None,
+        viewer: UserInfo | None = None,
     ) -> None:
         super().__init__()
         self.db, self.f, self.generation, self.signals = db, f, generation, signals
         self.first_page = first_page
+        self.viewer = viewer
 
     def run(self) -> None:
         def on_first(part: FirstPart) -> None:
@@ -110,10 +112,14 @@ class _Load(QRunnable):
 
         try:
             if self.first_page is None:
-                result: Any = load_report_data(self.db, self.f)
+                result: Any = load_report_data(self.db, self.f, viewer=self.viewer)
             else:
                 result = load_report_data(
-                    self.db, self.f, first_page=self.first_page, on_first=on_first
+                    self.db,
+                    self.f,
+                    first_page=self.first_page,
+                    on_first=on_first,
+                    viewer=self.viewer,
                 )
         except Exception as exc:  # shown in the tab, never lost in the thread
             result = exc
@@ -480,7 +486,9 @@ class ReportsTab(LazyView):
     def _fill_filters(self) -> None:
         self.owner.addItem(self.tr("Whole team"), None)
         for u in users.list_users(self.db):
-            self.owner.addItem(u.name, u.id)
+            # A rep sees reports for themselves and the team's totals only.
+            if self.user.role != Role.REP or u.id == self.user.id:
+                self.owner.addItem(u.name, u.id)
         for p in pipelines.list_pipelines(self.db):
             self.pipeline.addItem(p.names.get(self.lang) or p.name, p.id)
         self.source.addItem(self.tr("All sources"), None)
@@ -597,7 +605,9 @@ class ReportsTab(LazyView):
         self.busy.setVisible(True)
         self.status.setText(self.tr("Updating…"))
         page = PAGES[self.tabs.currentIndex()][0]
-        self._pool.start(_Load(self.db, f, self._generation, self._signals, first_page=page))
+        self._pool.start(
+            _Load(self.db, f, self._generation, self._signals, first_page=page, viewer=self.user)
+        )
 
     def _cache_fresh(self, f: MetricsFilter) -> bool:
         """Figures on the live clock keep for a few minutes (rotting and overdue move with
@@ -614,7 +624,7 @@ class ReportsTab(LazyView):
         self.busy.setVisible(False)
         self.status.setText("")
         self._stale = False
-        self.show_data(load_report_data(self.db, self.current_filter()))
+        self.show_data(load_report_data(self.db, self.current_filter(), viewer=self.user))
 
     def wait_loaded(self, timeout_ms: int = 30_000) -> bool:
         """Block until the running load is done (tests and the printing path)."""
@@ -667,7 +677,9 @@ class ReportsTab(LazyView):
             f = self.current_filter(key)
             if f not in self._cache and f not in self._prefetching:
                 self._prefetching.add(f)
-                self._background.start(_Load(self.db, f, -self._data_version, self._signals))
+                self._background.start(
+                    _Load(self.db, f, -self._data_version, self._signals, viewer=self.user)
+                )
 
     def show_data(self, data: ReportData, *, all_now: bool = True) -> None:
         """Put ``data`` on the cards and pages. With ``all_now=False`` (a load from the

@@ -101,6 +101,29 @@ def error_message(exc: BaseException) -> str:
             "edit_deal": _t("Only the deal's owner or a manager can change this deal."),
             "delete_deal": _t("Only the deal's owner or a manager can delete this deal."),
             "create_deal": _t("You can only create deals that you own."),
+            # Every other action the services refuse, so the message names the rule.
+            "act": _t("Your user account is unknown or disabled; sign in again."),
+            "log_activity": _t("You can only log activities for yourself, on your own deals."),
+            "complete_activity": _t(
+                "Only the activity's owner or a manager can change this activity."
+            ),
+            "edit_activity": _t("Only the activity's owner or a manager can change this activity."),
+            "delete_activity": _t(
+                "Only the activity's owner or a manager can delete this activity."
+            ),
+            "reassign_activity": _t("Only a manager can reassign an activity."),
+            "create_customer": _t("You can only create customers that you own."),
+            "edit_customer": _t("Only the customer's owner or a manager can change this customer."),
+            "delete_customer": _t(
+                "Only the customer's owner or a manager can delete this customer."
+            ),
+            "reassign_customer": _t("Only a manager can reassign a customer."),
+            "set_targets": _t("Only a manager can set targets."),
+            "edit_stages": _t("Only a manager can change the pipeline."),
+            "edit_lists": _t("Only a manager can edit lead sources and lost reasons."),
+            "manage_users": _t("Only an admin can change users."),
+            "set_password": _t("Only an admin can set another user's password."),
+            "edit_settings": _t("Only an admin can change the settings."),
         }
         return messages.get(exc.action, _t("You are not allowed to do this."))
     if isinstance(exc, NotFound):

@@ -47,6 +47,7 @@ from crmdesk.domain import (
     CrmError,
     DealInfo,
     PipelineInfo,
+    Role,
     StageKind,
     UserInfo,
     ValidationError,
@@ -123,7 +124,8 @@ class DealDialog(QDialog):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
-        self.tabs.addTab(self._build_details(), self.tr("Details"))
+        self.details_page = self._build_details()
+        self.tabs.addTab(self.details_page, self.tr("Details"))
         if self.deal is not None:
             self.history_list = QTreeWidget()
             self.history_list.setRootIsDecorated(False)
@@ -138,6 +140,15 @@ class DealDialog(QDialog):
             self.tabs.addTab(self.history_list, self.tr("History"))
             self.tabs.addTab(self._build_changes(), self.tr("Changes"))
             self.tabs.addTab(self._build_activities(), self.tr("Activities"))
+        self.notice = QLabel()
+        self.notice.setObjectName("dealNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "background: #fff4e6; color: #862e0c; border: 1px solid #ffd8a8;"
+            " border-radius: 4px; padding: 6px 8px;"
+        )
+        self.notice.hide()
+        layout.insertWidget(0, self.notice)
         self.banner = QLabel()
         self.banner.setObjectName("fieldError")
         self.banner.setWordWrap(True)
@@ -150,6 +161,39 @@ class DealDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._fill()
+        self._apply_permissions()
+
+    # --- who may change what ---------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        """A rep looking at someone else's deal: they may read it, not change it (the
+        services refuse it anyway; the dialog says so up front)."""
+        return (
+            self.deal is not None
+            and self.user.role == Role.REP
+            and self.deal.owner_id != self.user.id
+        )
+
+    def _apply_permissions(self) -> None:
+        if self.user.role == Role.REP:
+            self.owner_combo.setEnabled(False)
+            self.owner_combo.setToolTip(self.tr("Only a manager can reassign a deal."))
+        if not self.read_only or self.deal is None:
+            return
+        self.details_page.setEnabled(False)
+        for button in (self.log_call_button, self.add_activity_button):
+            button.setEnabled(False)
+            button.setToolTip(
+                self.tr("Only the deal's owner or a manager can add activities to it.")
+            )
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+        self.notice.setText(
+            self.tr(
+                "This deal belongs to {owner}. You can look at it; only its owner or a "
+                "manager can change it."
+            ).format(owner=self.owner_combo.currentText())
+        )
+        self.notice.show()
 
     # --- building ------------------------------------------------------------------------------
     def _error_label(self, field: str) -> QLabel:

@@ -227,3 +227,54 @@ def test_input_typed_while_the_database_is_away_stays_in_the_dialog(
     assert dialog.banner.isVisible()
     assert "cannot be reached" in shown and "What you typed is kept" in shown
     assert deals.get_deal(demo_db, card.id).title == card.title
+
+
+def test_a_rep_window_sees_a_managers_moves_and_cannot_move_the_managers_deal(
+    demo_db: Database, qtbot: QtBot
+) -> None:
+    """Two crmdesk windows on one database: a rep's here, a manager's in another process.
+    The manager's move shows on the rep's board within 3 s; the rep's move of the
+    manager's deal is refused and changes nothing."""
+    assert demo_db.path is not None
+    everyone = users.list_users(demo_db)
+    rep = next(u for u in everyone if u.role == "rep")
+    manager = next(u for u in everyone if u.role == "manager")
+    pipe = pipelines.get_pipeline(demo_db)
+    # The manager owns one open deal (given to them by a write of their own).
+    row = next(d for d in deals.list_deals(demo_db) if d.stage_kind == StageKind.OPEN)
+    deal = deals.get_deal(demo_db, row.id)
+    deals.update_deal(
+        demo_db,
+        deal.id,
+        by=manager.id,
+        expected_version=deal.version,
+        changes={"owner_id": manager.id},
+    )
+    win = MainWindow(db=demo_db, user=rep, lang="en", confirm=False)
+    qtbot.addWidget(win)
+    win.show()
+    win.start_live_updates(poll_seconds=POLL)
+    refused: list[str] = []
+    win.ops.failed.connect(lambda message: refused.append(message))
+    target = next(s for s in pipe.open_stages if s.id != deal.stage_id)
+    out = _second_process(
+        str(demo_db.path),
+        f"""
+        deal = deals.get_deal(db, {deal.id})
+        deals.move_deal(db, deal.id, {target.id}, by={manager.id}, expected_version=deal.version)
+        print(deals.get_deal(db, deal.id).version)
+        """,
+    )
+    version = int(out)
+    model = win.board.model
+    qtbot.waitUntil(
+        lambda: (card := model.card_by_id(deal.id)) is not None and card.stage_id == target.id,
+        timeout=LIVE_DEADLINE_MS,
+    )
+    card = model.card_by_id(deal.id)
+    assert card is not None and card.version == version and card.owner_id == manager.id
+    # The rep tries to move the manager's deal back: refused, nothing written.
+    win.ops.move_cards([card], deal.stage_id, pipe)
+    assert refused and "owner or a manager" in refused[-1]
+    assert deals.get_deal(demo_db, deal.id).stage_id == target.id
+    assert model.card_by_id(deal.id).stage_id == target.id  # type: ignore[union-attr]

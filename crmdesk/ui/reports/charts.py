@@ -16,7 +16,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
 
 from crmdesk.domain.drill import DrillSpec, drill_source
 from crmdesk.domain.reports import (
@@ -155,8 +155,59 @@ class ReportChart(pg.PlotWidget):
         return QPointF((x0 + x1) / 2, (y0 + y1) / 2)
 
 
+def _short_name(text: str) -> str:
+    """ "Hannah Clarke" → "Hannah C." (a name shortened to fit under its bar)."""
+    words = text.split()
+    return f"{words[0]} {words[-1][0]}." if len(words) > 1 and words[-1] else text
+
+
+def _fit_bottom_labels(item: pg.PlotItem, labels: Sequence[str]) -> None:
+    """Names under the bars that fit the room each bar has: in full, shortened, or cut
+    with an ellipsis (pyqtgraph would draw them over each other)."""
+    axis = item.getAxis("bottom")
+    vb = item.getViewBox()
+    font = axis.style.get("tickFont") or QFont()
+    metrics = QFontMetrics(font)
+    x0, x1 = vb.viewRange()[0]
+    per_unit = vb.width() / (x1 - x0) if x1 > x0 and vb.width() > 0 else 0
+    room = int(per_unit) - 10 if per_unit else 10**6
+
+    def fitted(text: str) -> str:
+        if metrics.horizontalAdvance(text) <= room:
+            return text
+        short = _short_name(text)
+        if metrics.horizontalAdvance(short) <= room:
+            return short
+        return metrics.elidedText(short, Qt.TextElideMode.ElideRight, max(room, 12))
+
+    shown = [fitted(t) for t in labels]
+    axis.setTicks([[(i, text) for i, text in enumerate(shown)], []])
+
+
 def _category_axis(item: pg.PlotItem, side: str, labels: Sequence[str]) -> None:
-    item.getAxis(side).setTicks([[(i, text) for i, text in enumerate(labels)], []])
+    axis = item.getAxis(side)
+    axis.setTicks([[(i, text) for i, text in enumerate(labels)], []])
+    if side == "bottom" and labels:
+        vb = item.getViewBox()
+        old = getattr(vb, "_crmdesk_fit", None)
+        if old is not None:
+            vb.sigResized.disconnect(old)
+            vb.sigRangeChanged.disconnect(old)
+        full = list(labels)
+
+        def refit(*_args: object) -> None:
+            _fit_bottom_labels(item, full)
+
+        vb._crmdesk_fit = refit  # type: ignore[attr-defined]
+        vb.sigResized.connect(refit)
+        vb.sigRangeChanged.connect(refit)
+        refit()
+    if side == "left" and labels:
+        # pyqtgraph leaves out a tick label that does not fit the axis: make room for the
+        # longest name (stage names, people).
+        font = axis.style.get("tickFont") or QFont()
+        widest = max(QFontMetrics(font).horizontalAdvance(text) for text in labels)
+        axis.setWidth(widest + 14)
 
 
 # --- funnel ----------------------------------------------------------------------------------
@@ -466,9 +517,11 @@ class TargetsChart(ReportChart):
             last = date.fromordinal(rows[0].period_end.toordinal() - 1)
             item.setTitle(
                 f"<span style='color:{INK};font-size:11pt;font-weight:600'>"
-                + tr("Targets {start} – {end}: attainment and where you should be by today").format(
+                + tr("Targets {start} – {end}").format(
                     start=latest.isoformat(), end=last.isoformat()
                 )
+                + f"</span><br><span style='color:{GREY};font-size:9pt'>"
+                + tr("attainment, and the mark where you should be by today")
                 + "</span>"
             )
         n = len(rows)
@@ -517,7 +570,8 @@ class TargetsChart(ReportChart):
         labels = [f"{r.owner_name} · {metric_names.get(r.metric, r.metric)}" for r in rows]
         _category_axis(item, "left", list(reversed(labels)))
         top = max([*shares, 110.0])
-        item.setXRange(0, min(top, 150.0) * 1.12, padding=0)
+        # Room right of the longest bar for its percentage.
+        item.setXRange(0, min(top, 150.0) * 1.22, padding=0)
         item.setYRange(-0.7, max(n, 1) - 0.3, padding=0)
         item.getAxis("bottom").setLabel(tr("% of target"))
 

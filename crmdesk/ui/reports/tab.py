@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -143,12 +145,56 @@ class KpiCard(QFrame):
         self.delta = QLabel("")
         self.delta.setObjectName("kpiDelta")
         for w in (self.caption, self.value, self.delta):
-            w.setWordWrap(True)
+            w.setWordWrap(w is not self.value)  # the figure on one line
             layout.addWidget(w)
         layout.addStretch(1)
+        # The figure never forces the card wider: it is drawn smaller instead (_fit).
+        self.value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Room for a caption and a change of two lines each: a grid row does not grow
+        # with word-wrapped labels by itself, and the text would be cut off.
+        self.setMinimumHeight(self._lines_height())
+
+    VALUE_POINTS = (13.0, 12.0, 11.0, 10.0, 9.0)
+
+    def _fit(self) -> None:
+        """The largest of VALUE_POINTS at which the figure fits the card's width."""
+        room = self.contentsRect().width() - 24
+        self.value.ensurePolished()
+        font = QFont(self.value.font())
+        chosen = self.VALUE_POINTS[-1]
+        for points in self.VALUE_POINTS:
+            font.setPointSizeF(points)
+            if QFontMetrics(font).horizontalAdvance(self.value.text()) <= room:
+                chosen = points
+                break
+        style = "" if chosen == self.VALUE_POINTS[0] else f"font-size: {chosen:g}pt;"
+        if self.value.styleSheet() != style:
+            self.value.setStyleSheet(style)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _lines_height(self) -> int:
+        def line(label: QLabel) -> int:
+            label.ensurePolished()
+            return label.fontMetrics().lineSpacing()
+
+        margins = self.layout().contentsMargins()
+        spacing = self.layout().spacing()
+        return (
+            2 * line(self.caption)
+            + line(self.value)
+            + 2 * line(self.delta)
+            + margins.top()
+            + margins.bottom()
+            + 3 * spacing
+            + 4
+        )
 
     def set(self, value: str, delta: str = "", good: bool | None = None) -> None:
         self.value.setText(value)
+        self._fit()
         self.delta.setText(delta)
         color = {True: "#2f9e44", False: "#e03131", None: "#868e96"}[good]
         self.delta.setStyleSheet(f"color: {color};")
@@ -170,8 +216,10 @@ class ReportPage(QWidget):
         self.side.addTab(self.table, self.tr("Figures"))
         self.side.tabBar().setVisible(False)
         self.splitter.addWidget(self.side)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 3)
+        # A fair first share for the table (the splitter starts from the size hints).
+        self.splitter.setSizes([4000, 3000])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(self.splitter, 1)
@@ -823,7 +871,7 @@ class ReportsTab(LazyView):
             fmt.percent(k.lead_conversion_rate),
             *delta_rate(k.lead_conversion_rate, p.lead_conversion_rate if p else None),
         )
-        cycle = self.tr("{avg} / {median} days").format(
+        cycle = self.tr("{avg} / {median} d").format(
             avg=_one(k.avg_sales_cycle_days), median=_one(k.median_sales_cycle_days)
         )
         self.cards["cycle"].set(

@@ -130,10 +130,10 @@ class _FrozenDateTime(datetime):
 
 @pytest.fixture(autouse=True)
 def frozen_metrics_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tab's ``today`` fixes its period presets, but the filter it builds carries no
-    ``now``, so the service would take the wall clock for "today" (forecast months,
-    targets' expected-by-today, rotting, overdue). Freeze that clock at DEMO_NOW so the
-    whole tab and our own service calls agree with the demo data and with each other."""
+    """The tab's fixed ``today`` fixes its presets and its filter's ``now`` (noon UTC
+    that day), but our own service calls with filters built here carry no ``now`` and
+    would take the wall clock (forecast months, targets' expected-by-today, rotting,
+    overdue). Freeze that clock at DEMO_NOW so they agree with the demo data."""
     monkeypatch.setattr(metrics_context, "datetime", _FrozenDateTime)
 
 

@@ -225,6 +225,9 @@ class Deal(Base):
         Index("ix_deals_board_totals", "pipeline_id", "stage_id", "amount"),
         Index("ix_deals_closed_at", "closed_at"),
         Index("ix_deals_created_at", "created_at"),
+        # A customer's closed deals in close order: the first-won-deal trigger stops at
+        # the first won one instead of sorting all of them (migration 0007).
+        Index("ix_deals_customer_closed", "customer_id", "closed_at", "id", "stage_id"),
         # A person's won deals in a span of time (the targets' actuals).
         Index(
             "ix_deals_owner_closed",

@@ -5,11 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+BUILD_STAMP := $(VENV)/.build-stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv lint format bench screenshots clean
+.PHONY: demo test venv lint format bench screenshots dist dist-check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
@@ -40,6 +41,19 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_board.py --deals 100000
 	$(BIN)/python benchmarks/bench_reports.py --deals 10000
 	$(BIN)/python benchmarks/bench_concurrency.py --ops 500 --workers 2 --backend sqlite
+
+## The one-folder app in dist/crmdesk (PyInstaller; see build_spec/ and docs/install.md).
+$(BUILD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,build]'
+	touch $(BUILD_STAMP)
+
+dist: $(BUILD_STAMP)
+	PYTHON=$(BIN)/python build_spec/build.sh
+
+## Build it, then check it: plugins and resources there, nothing unused, --version and
+## --self-test from the bundle itself.
+dist-check: dist
+	$(BIN)/python build_spec/check_bundle.py dist/crmdesk
 
 ## The screenshots in docs/screenshots (Chinese needs a CJK font installed).
 screenshots: $(STAMP)

@@ -1,75 +1,256 @@
-"""The light theme: a calm, flat look that reads the same on Windows and Linux."""
+"""The theme: a calm, flat look that reads the same on Windows and Linux, light or dark.
+
+``apply_theme(app, dark=False)`` sets Qt's Fusion style, a complete palette (so a
+system in dark mode does not half-darken the light theme), the style sheet
+``resources/theme/crmdesk.qss`` filled with the theme's colours, the icon tints and the
+app icon. It may be called again at any time to switch; icons follow at their next paint.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from dataclasses import asdict, dataclass
+from string import Template
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+from crmdesk.ui import icons
 
 ACCENT = "#1c7ed6"
 
-STYLESHEET = f"""
-QMainWindow, QWidget#page {{ background: #f4f6fa; }}
-QListWidget#navigation {{
-    background: #1f2937; color: #d1d5db; border: none; padding-top: 8px;
-    font-size: 10.5pt;
-}}
-QListWidget#navigation::item {{ padding: 8px 14px; border-left: 3px solid transparent; }}
-QListWidget#navigation::item:selected {{
-    background: #111827; color: #ffffff; border-left: 3px solid {ACCENT};
-}}
-QListWidget#navigation::item:hover:!selected {{ background: #273244; }}
-QFrame#stageColumn {{ background: #e9edf3; border-radius: 8px; }}
-QFrame#stageHeader {{ background: transparent; border-bottom: 1px solid #d8dde6; }}
-QLabel#stageName {{ font-weight: 600; font-size: 10.5pt; color: #1f2937; }}
-QLabel#stageCount {{
-    background: #ffffff; border-radius: 9px; padding: 1px 8px; color: #374151;
-    font-weight: 600;
-}}
-QLabel#stageAmount {{ color: #6b7280; }}
-QFrame#stageColumn QListView {{ background: transparent; }}
-QFrame#stageColumn QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
-QFrame#stageColumn QScrollBar::handle:vertical {{
-    background: #b8c0cc; border-radius: 4px; min-height: 30px;
-}}
-QFrame#stageColumn QScrollBar::add-line:vertical,
-QFrame#stageColumn QScrollBar::sub-line:vertical {{
-    height: 0px;
-}}
-QFrame#stageColumn QScrollBar::add-page:vertical,
-QFrame#stageColumn QScrollBar::sub-page:vertical {{
-    background: transparent;
-}}
-QFrame#wonZone, QFrame#lostZone {{
-    border: 2px dashed #c5ccd8; border-radius: 10px; background: #ffffff;
-}}
-QFrame#wonZone[hot="true"] {{ border-color: #2b8a3e; background: #ebfbee; }}
-QFrame#lostZone[hot="true"] {{ border-color: #e03131; background: #fff5f5; }}
-QLabel#zoneTitle {{ font-weight: 600; font-size: 11pt; color: #374151; }}
-QLabel#zoneHint {{ color: #9ca3af; }}
-QFrame#kpiCard {{ background: #ffffff; border: 1px solid #e5e7eb; border-radius: 8px; }}
-QLabel#kpiCaption {{ color: #6b7280; font-size: 8.5pt; }}
-QLabel#kpiValue {{ color: #111827; font-size: 13pt; font-weight: 600; }}
-QLabel#kpiDelta {{ font-size: 8.5pt; }}
-QLabel#viewTitle {{ font-size: 15pt; font-weight: 600; color: #1f2937; }}
-QLabel.error, QLabel#fieldError {{ color: #e03131; }}
-QStatusBar {{ background: #eef1f6; color: #4b5563; }}
-QStatusBar QLabel {{ padding: 0 8px; }}
-QToolBar {{ background: #ffffff; border-bottom: 1px solid #e5e7eb; spacing: 4px; padding: 3px; }}
-QTableView {{ background: #ffffff; gridline-color: #eef0f4; selection-background-color: #dbeafe;
-    selection-color: #111827; alternate-background-color: #f9fafb; }}
-QHeaderView::section {{ background: #f3f4f6; border: none; border-bottom: 1px solid #e5e7eb;
-    padding: 5px 6px; font-weight: 600; color: #374151; }}
-"""
+
+@dataclass(frozen=True)
+class Theme:
+    """The colours of one theme: the style sheet's ``$names`` and the palette's roles."""
+
+    name: str
+    dark: bool
+    accent: str
+    window: str  # behind the pages
+    surface: str  # cards, tables, inputs
+    alternate: str  # every other table row
+    text: str
+    strong: str  # figures and selected text
+    title: str  # headings
+    muted: str  # secondary text
+    faint: str  # hints
+    disabled_text: str
+    border: str
+    card_border: str
+    header: str  # menu bar and toolbar
+    hover: str
+    pressed: str
+    menu: str
+    menu_hover: str
+    selection: str
+    grid: str
+    header_section: str
+    section_text: str
+    column: str  # a board column
+    column_line: str
+    count: str
+    count_text: str
+    scroll_handle: str
+    zone_border: str
+    good: str
+    good_fill: str
+    bad: str
+    bad_fill: str
+    status: str
+    status_text: str
+    tooltip: str
+    tooltip_text: str
+    tooltip_border: str
+    nav: str  # the sidebar, dark in both themes
+    nav_text: str
+    nav_selected: str
+    nav_hover: str
+    link: str
+    icon: str
+    icon_disabled: str
+    nav_icon: str
+    nav_icon_selected: str
 
 
-def apply_theme(app: QApplication) -> None:
+LIGHT = Theme(
+    name="light",
+    dark=False,
+    accent=ACCENT,
+    window="#f4f6fa",
+    surface="#ffffff",
+    alternate="#f9fafb",
+    text="#1f2937",
+    strong="#111827",
+    title="#1f2937",
+    muted="#6b7280",
+    faint="#9ca3af",
+    disabled_text="#a0a7b4",
+    border="#e3e7ee",
+    card_border="#e5e7eb",
+    header="#ffffff",
+    hover="#eef2f7",
+    pressed="#e2e8f0",
+    menu="#ffffff",
+    menu_hover="#e8f1fc",
+    selection="#dbeafe",
+    grid="#eef0f4",
+    header_section="#f3f4f6",
+    section_text="#374151",
+    column="#e9edf3",
+    column_line="#d8dde6",
+    count="#ffffff",
+    count_text="#374151",
+    scroll_handle="#b8c0cc",
+    zone_border="#c5ccd8",
+    good="#2b8a3e",
+    good_fill="#ebfbee",
+    bad="#e03131",
+    bad_fill="#fff5f5",
+    status="#eef1f6",
+    status_text="#4b5563",
+    tooltip="#1f2937",
+    tooltip_text="#f9fafb",
+    tooltip_border="#1f2937",
+    nav="#1f2937",
+    nav_text="#d1d5db",
+    nav_selected="#111827",
+    nav_hover="#273244",
+    link="#1864ab",
+    icon="#475569",
+    icon_disabled="#b8c0cc",
+    nav_icon="#9ca3af",
+    nav_icon_selected="#ffffff",
+)
+
+DARK = Theme(
+    name="dark",
+    dark=True,
+    accent="#4dabf7",
+    window="#181c23",
+    surface="#222831",
+    alternate="#262c36",
+    text="#d9dee6",
+    strong="#f3f4f6",
+    title="#e5e7eb",
+    muted="#9aa3b1",
+    faint="#7b8494",
+    disabled_text="#5d6573",
+    border="#2f3641",
+    card_border="#323a46",
+    header="#1f242c",
+    hover="#2a313c",
+    pressed="#333b47",
+    menu="#232932",
+    menu_hover="#1f3b5c",
+    selection="#1f3b5c",
+    grid="#2c333d",
+    header_section="#262c36",
+    section_text="#c6ccd6",
+    column="#20252d",
+    column_line="#323a46",
+    count="#2f3742",
+    count_text="#d9dee6",
+    scroll_handle="#4b5461",
+    zone_border="#3a4350",
+    good="#51cf66",
+    good_fill="#1d3326",
+    bad="#ff6b6b",
+    bad_fill="#3a2227",
+    status="#1b2028",
+    status_text="#9aa3b1",
+    tooltip="#f3f4f6",
+    tooltip_text="#111827",
+    tooltip_border="#f3f4f6",
+    nav="#12161c",
+    nav_text="#c2c8d2",
+    nav_selected="#0b0e12",
+    nav_hover="#1c222b",
+    link="#74c0fc",
+    icon="#c2c8d2",
+    icon_disabled="#59616e",
+    nav_icon="#8d96a5",
+    nav_icon_selected="#ffffff",
+)
+
+_current: Theme = LIGHT
+
+
+def current_theme() -> Theme:
+    """The theme last applied (light until ``apply_theme`` says otherwise)."""
+    return _current
+
+
+def stylesheet(theme: Theme) -> str:
+    """``resources/theme/crmdesk.qss`` with the theme's colours; a ``$name`` the theme
+    lacks raises ``KeyError``."""
+    return Template(icons.resource_text("theme/crmdesk.qss")).substitute(asdict(theme))
+
+
+def palette(theme: Theme) -> QPalette:
+    """Every role of Qt's palette, active, inactive and disabled."""
+    c = QColor
+    p = QPalette()
+    Role, Group = QPalette.ColorRole, QPalette.ColorGroup
+    button = theme.surface if theme.dark else "#f8f9fb"
+    roles = {
+        Role.Window: theme.window,
+        Role.WindowText: theme.strong,
+        Role.Base: theme.surface,
+        Role.AlternateBase: theme.alternate,
+        Role.ToolTipBase: theme.tooltip,
+        Role.ToolTipText: theme.tooltip_text,
+        Role.PlaceholderText: theme.faint,
+        Role.Text: theme.strong,
+        Role.Button: button,
+        Role.ButtonText: theme.strong,
+        Role.BrightText: "#ffffff",
+        Role.Light: c(button).lighter(150).name() if theme.dark else "#ffffff",
+        Role.Midlight: theme.hover,
+        Role.Mid: theme.zone_border,
+        Role.Dark: theme.scroll_handle,
+        Role.Shadow: "#000000" if theme.dark else "#6b7280",
+        Role.Highlight: theme.accent if not theme.dark else "#2f74c0",
+        Role.HighlightedText: "#ffffff",
+        Role.Link: theme.link,
+        Role.LinkVisited: theme.link,
+    }
+    for role, color in roles.items():
+        p.setColor(Group.All, role, c(color))
+    for role in (Role.WindowText, Role.Text, Role.ButtonText):
+        p.setColor(Group.Disabled, role, c(theme.disabled_text))
+    p.setColor(Group.Disabled, Role.Base, c(theme.window))
+    p.setColor(Group.Disabled, Role.Button, c(theme.window))
+    p.setColor(Group.Disabled, Role.Highlight, c(theme.zone_border))
+    p.setColor(Group.Disabled, Role.HighlightedText, c(theme.disabled_text))
+    return p
+
+
+def system_prefers_dark() -> bool:
+    """Whether the desktop is set to a dark colour scheme (for a "follow the system"
+    setting); False where the platform does not say."""
+    hints = QGuiApplication.styleHints()
+    return hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_theme(app: QApplication, dark: bool = False) -> Theme:
+    """Give ``app`` the light theme, or the dark one; returns the theme applied."""
+    global _current
+    theme = DARK if dark else LIGHT
+    _current = theme
+    hints = app.styleHints()
+    if hints is not None and hasattr(hints, "setColorScheme"):  # Qt 6.8: title bars follow
+        hints.setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
     app.setStyle("Fusion")
-    palette = app.palette()
-    palette.setColor(QPalette.ColorRole.Window, QColor("#f4f6fa"))
-    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
-    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#f9fafb"))
-    palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
-    palette.setColor(QPalette.ColorRole.Text, QColor("#111827"))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#111827"))
-    app.setPalette(palette)
-    app.setStyleSheet(STYLESHEET)
+    icons.set_tints(
+        icons.Tints(
+            normal=theme.icon,
+            disabled=theme.icon_disabled,
+            nav=theme.nav_icon,
+            nav_selected=theme.nav_icon_selected,
+        )
+    )
+    app.setPalette(palette(theme))
+    app.setStyleSheet(stylesheet(theme))
+    app.setWindowIcon(icons.app_icon())
+    return theme

@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", metavar="LANG", help="user interface language: en or zh_CN")
     parser.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation without a screen (a temporary database, migrated and "
+        "filled with demo data; the board and a report drawn offscreen), then exit: 0 when "
+        "all is well",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -133,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help=argparse.SUPPRESS)  # a fixed clock, for tests
 
     _add_users_parser(sub)
+    _add_portability_parsers(sub)
+    _add_import_parser(sub)
     return parser
 
 
@@ -319,6 +328,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{summary.activities:,} activities, {summary.targets:,} targets ({elapsed:.1f} s)."
     )
     return EXIT_OK
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    """``crmdesk --self-test``: see ``crmdesk/selftest.py``."""
+    if args.command is not None:
+        raise CliError("--self-test takes no command")
+    from crmdesk.selftest import run
+
+    return run()
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -843,19 +861,270 @@ def _users_enable(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- export, copy, backup, restore ------------------------------------------------------
+
+EXPORT_USAGE = (
+    "crmdesk export {deals,customers,contacts,activities} FILE [--format {csv,xlsx}] "
+    "[--tz ZONE] [--db URL|PATH]\n"
+    "       crmdesk export --format json FILE [--include-password-hashes] [--db URL|PATH]"
+)
+EXPORT_DESCRIPTION = (
+    "Export deals, customers, contacts or activities to a CSV or XLSX file for a "
+    "spreadsheet (the format follows the file name, or --format), or the whole database "
+    "to a JSON file with --format json (or a name ending in .json or .json.gz; .gz is "
+    "compressed): every table, the history and the users, without their password hashes "
+    "unless --include-password-hashes. Times are shown in the team's time zone (--tz "
+    "to choose another); text that a spreadsheet would run as a formula is neutralised. "
+    "An existing FILE is replaced."
+)
+EXPORT_ENTITIES = ("deals", "customers", "contacts", "activities")
+
+
+def _add_portability_parsers(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="export deals, customers, contacts or activities to CSV/XLSX, or everything to JSON",
+        usage=EXPORT_USAGE,
+        description=EXPORT_DESCRIPTION,
+    )
+    p.add_argument(
+        "items",
+        nargs="+",
+        metavar="[DATA] FILE",
+        help="what to export (deals, customers, contacts or activities) and the file; "
+        "only FILE with --format json",
+    )
+    p.add_argument("--format", metavar="{csv,xlsx,json}", help="default: from FILE's name")
+    p.add_argument(
+        "--include-password-hashes",
+        action="store_true",
+        help="json: keep the users' password hashes (keep such a file safe)",
+    )
+    p.add_argument("--tz", metavar="ZONE", help="csv/xlsx: time zone of the times shown")
+    _add_db_option(p)
+
+    p = sub.add_parser(
+        "copy",
+        help="copy a whole database to another (an SQLite file to PostgreSQL), checked",
+        usage="crmdesk copy --from URL|PATH --to URL|PATH",
+        description="Copy every table of one crmdesk database into another, empty one: "
+        "the usual move is a one-PC SQLite file to the team's PostgreSQL server. The "
+        "source is read in one snapshot and may stay in use; the destination is written "
+        "in one transaction and must be empty (new, or just made by 'crmdesk migrate'). "
+        "The row counts of every table and the KPIs of every pipeline are compared "
+        "before the copy is committed and again after, and printed side by side.",
+    )
+    p.add_argument("--from", dest="source", metavar="URL|PATH", help="the database to copy")
+    p.add_argument("--to", dest="destination", metavar="URL|PATH", help="the empty destination")
+
+    p = sub.add_parser(
+        "backup",
+        help="back the database up while it is in use",
+        description="Take a consistent backup while crmdesk is running: an SQLite database "
+        "becomes an SQLite file (through SQLite's backup API), a PostgreSQL database a "
+        "JSON dump (FILE must end in .json.gz or .json); a name ending in .json or "
+        ".json.gz asks for a JSON backup of an SQLite database too. A backup holds the "
+        "password hashes. Without FILE, or with a folder, the backup goes to the "
+        "'backups' folder in crmdesk's data folder (or that folder) under a new name. "
+        "An existing file is never overwritten.",
+    )
+    p.add_argument("file", nargs="?", metavar="FILE", help="the backup file or folder")
+    _add_db_option(p)
+
+    p = sub.add_parser(
+        "restore",
+        help="replace the database with a backup, keeping the old one aside",
+        description="Restore a backup (an SQLite backup file or a JSON dump) after "
+        "checking it completely. An SQLite database is renamed to "
+        "<name>.before-restore-<time>.sqlite3 next to it and the backup takes its "
+        "place; close crmdesk on this computer first. A PostgreSQL database must be "
+        "empty: restore into a new database or schema, then point the team at it.",
+    )
+    p.add_argument("file", metavar="FILE", help="the backup to restore")
+    _add_db_option(p)
+
+
+def _export_plan(args: argparse.Namespace) -> tuple[str, str | None, Path]:
+    """(format, entity or None for the whole database, file) from the arguments."""
+    fmt = args.format.strip().lower() if args.format is not None else None
+    if fmt is not None and fmt not in ("csv", "xlsx", "json"):
+        raise CliError(f"--format: choose csv, xlsx or json, not {args.format!r}")
+    items = list(args.items)
+    if len(items) > 2:
+        raise CliError(f"export takes [DATA] FILE, but got {len(items)} arguments")
+    if len(items) == 2:
+        entity, file = items[0].strip().lower(), Path(items[1])
+        if fmt == "json":
+            raise CliError("--format json exports the whole database; give only FILE")
+        if entity not in EXPORT_ENTITIES:
+            raise CliError(
+                f"unknown data {items[0]!r} (choose deals, customers, contacts or activities)"
+            )
+        if fmt is None:
+            suffix = file.suffix.lower()
+            if suffix not in (".csv", ".xlsx"):
+                raise CliError(
+                    f"cannot tell the format from {file.name!r}: end it in .csv or .xlsx, "
+                    "or give --format csv or xlsx"
+                )
+            fmt = suffix[1:]
+    else:
+        file = Path(items[0])
+        if items[0].strip().lower() in EXPORT_ENTITIES:
+            raise CliError(f"name the file to write: crmdesk export {items[0].strip()} FILE")
+        if fmt is None and file.name.lower().endswith((".json", ".json.gz")):
+            fmt = "json"
+        if fmt != "json":
+            raise CliError(
+                "say what to export: crmdesk export deals|customers|contacts|activities FILE, "
+                "or crmdesk export --format json FILE for the whole database"
+            )
+        entity = None
+    if args.include_password_hashes and fmt != "json":
+        raise CliError("--include-password-hashes applies to --format json only")
+    if args.tz is not None and fmt == "json":
+        raise CliError("--tz applies to csv and xlsx (JSON times are UTC)")
+    if file.is_dir():
+        raise CliError(f"{file} is a folder")
+    if not file.parent.is_dir():
+        raise CliError(f"no such folder: {file.parent}")
+    return fmt, entity, file
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MiB" if n >= 100_000 else f"{n / 1024:.1f} KiB"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``crmdesk export DATA FILE`` (CSV/XLSX) or ``export --format json FILE``."""
+    fmt, entity, file = _export_plan(args)
+    db = _open(args, create=False, upgrade=False).db
+    try:
+        if entity is None:
+            from crmdesk.portability.dump import dump_database
+
+            info = dump_database(db, file, include_password_hashes=args.include_password_hashes)
+            hashes = "included" if info.password_hashes else "left out"
+            print(
+                f"Wrote {db.display_url} to {file}: {info.counts['deals']:,} deals, "
+                f"{info.counts['customers']:,} customers, {info.counts['users']:,} users and "
+                f"every other table (schema {info.revision}, password hashes {hashes}, "
+                f"{_size(info.bytes)}, {info.seconds:.1f} s)."
+            )
+            return EXIT_OK
+        from crmdesk.portability.export import export_entities
+
+        started = time.perf_counter()
+        result = export_entities(db, entity, file, fmt=fmt, tz=args.tz)
+        print(
+            f"Wrote {result.rows:,} {entity} to {file} ({fmt.upper()}, times in "
+            f"{result.tz}, {time.perf_counter() - started:.1f} s)."
+        )
+        return EXIT_OK
+    finally:
+        db.dispose()
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    """``crmdesk copy --from URL --to URL``: the copy, then its figures side by side."""
+    from crmdesk.portability import PortabilityError
+    from crmdesk.portability.copy import copy_database
+
+    if not args.source or not args.destination:
+        raise CliError("copy needs --from URL|PATH and --to URL|PATH")
+    try:
+        report = copy_database(args.source, args.destination)
+    except PortabilityError as exc:
+        if exc.params.get("reason") != "checks_differ":
+            raise
+        print(f"crmdesk: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    if report.upgraded_from:
+        print(f"The source has the older schema {report.upgraded_from}; copied an upgraded copy.")
+    print(f"Copied {report.source}")
+    print(f"    to {report.destination} ({report.seconds:.1f} s).")
+    print()
+    width = max(len(line.table) for line in report.counts)
+    print(f"  {'table':<{width}}  {'source':>12}  {'destination':>12}")
+    for line in report.counts:
+        mark = "" if line.source == line.destination else "  <- differs"
+        print(f"  {line.table:<{width}}  {line.source:>12,}  {line.destination:>12,}{mark}")
+    print()
+    kpi_width = max((len(line.name) for line in report.kpis), default=10)
+    for pipe in dict.fromkeys(line.pipeline for line in report.kpis):
+        print(f"  KPIs of pipeline {pipe}, all time")
+        for line in (k for k in report.kpis if k.pipeline == pipe):
+            src, dst = _kpi_text(line.source), _kpi_text(line.destination)
+            print(f"  {line.name:<{kpi_width}}  {src:>16}  {dst:>16}")
+    print()
+    if not report.ok:
+        for diff in report.differences:
+            print(f"crmdesk: error: after the commit, {diff}", file=sys.stderr)
+        return EXIT_ERROR
+    print("Every row count and metric total agrees.")
+    return EXIT_OK
+
+
+def _kpi_text(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """``crmdesk backup [FILE]``: a consistent backup while the app runs."""
+    from crmdesk.portability.backup import backup
+
+    db = _open(args, create=False, upgrade=False).db
+    try:
+        info = backup(db, args.file)
+    finally:
+        db.dispose()
+    kind = "SQLite file" if info.kind == "sqlite" else "JSON dump"
+    print(
+        f"Backed up {db.display_url} to {info.path} ({kind}, schema {info.revision}, "
+        f"{info.counts['deals']:,} deals, {_size(info.bytes)}, {info.seconds:.1f} s)."
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """``crmdesk restore FILE [--db URL]``: validate, keep the old one aside, replace."""
+    from crmdesk.db.engine import resolve_url
+    from crmdesk.portability.backup import restore
+
+    report = restore(resolve_url(getattr(args, "db", None)), Path(args.file))
+    info = report.backup
+    print(
+        f"Restored {info.path} ({info.counts['deals']:,} deals, schema {info.revision}) "
+        f"into {report.target} ({report.seconds:.1f} s)."
+    )
+    if report.kept_aside is not None:
+        print(f"The previous database is kept as {report.kept_aside}.")
+    for note in report.notes:
+        print(f"Note: {note}.")
+    return EXIT_OK
+
+
 COMMANDS = {
     "migrate": cmd_migrate,
     "db-info": cmd_db_info,
     "demo": cmd_demo,
     "report": cmd_report,
     "users": cmd_users,
+    "export": cmd_export,
+    "copy": cmd_copy,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = COMMANDS.get(args.command, cmd_gui)
+    handler = cmd_self_test if args.self_test else COMMANDS.get(args.command, cmd_gui)
     try:
         return handler(args)
     except (CliError, CrmError) as exc:
@@ -878,6 +1147,118 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
+
+
+# --- import --------------------------------------------------------------------------------
+
+IMPORT_ENTITIES = ("deals", "customers", "contacts", "activities", "users")
+IMPORT_USAGE = (
+    "crmdesk import {deals,customers,contacts,activities,users} FILE --mapping M.toml "
+    "[--dry-run] [--skip-bad-rows --rejects FILE] [--db URL|PATH]"
+)
+IMPORT_DESCRIPTION = (
+    "Import deals, customers, contacts, activities or users from a CSV file (UTF-8, "
+    "UTF-16 or GB18030/GBK, told apart without asking) or an Excel workbook (.xlsx), "
+    "as the mapping says: which column is which field, value maps, date formats, "
+    "defaults, which unknown owners, customers and sources to create, and the key "
+    "column for updating records imported before (see examples/mappings). Every row is "
+    "checked before anything is written, and the import is all or nothing: one bad row "
+    "and nothing is imported, with every problem listed by line and column. "
+    "--skip-bad-rows imports the good rows and writes the bad ones to --rejects FILE. "
+    "The command acts as the database's first active admin. Exit status: 0 all rows "
+    "imported (or, with --dry-run, importable); 1 some rows have errors (nothing was "
+    "imported, or they were set aside with --skip-bad-rows); 2 the file or the mapping "
+    "cannot be used."
+)
+#: Row problems printed before "... and N more".
+IMPORT_SHOWN_ERRORS = 50
+
+
+def _add_import_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "import",
+        help="import deals, customers, contacts, activities or users from CSV or XLSX",
+        usage=IMPORT_USAGE,
+        description=IMPORT_DESCRIPTION,
+    )
+    p.add_argument("entity", metavar="DATA", help=", ".join(IMPORT_ENTITIES))
+    p.add_argument("file", metavar="FILE", type=Path, help="the CSV or XLSX file")
+    p.add_argument(
+        "--mapping", metavar="M.toml", type=Path, required=True, help="the mapping (TOML)"
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check every row and report what would be created, updated and left as is; "
+        "write nothing",
+    )
+    p.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows and write the bad ones to --rejects FILE",
+    )
+    p.add_argument(
+        "--rejects",
+        metavar="FILE",
+        type=Path,
+        help="with --skip-bad-rows: where the rows with errors go (CSV, or .xlsx), with "
+        "their line and problems",
+    )
+    _add_db_option(p)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``crmdesk import DATA FILE --mapping M.toml``: exit 0, 1 (rows with errors) or 2."""
+    from crmdesk.importing import run_import
+
+    entity = args.entity.strip().lower()
+    if entity not in IMPORT_ENTITIES:
+        raise CliError(f"unknown data {args.entity!r} (choose {', '.join(IMPORT_ENTITIES)})")
+    if args.rejects is not None and not args.skip_bad_rows:
+        raise CliError("--rejects goes with --skip-bad-rows")
+    if args.skip_bad_rows and args.rejects is None and not args.dry_run:
+        raise CliError("--skip-bad-rows needs --rejects FILE, where the rows with errors go")
+    if args.rejects is not None:
+        if args.rejects.is_dir():
+            raise CliError(f"--rejects: {args.rejects} is a folder")
+        if not args.rejects.parent.is_dir():
+            raise CliError(f"--rejects: no such folder: {args.rejects.parent}")
+        if args.rejects.resolve() == args.file.resolve():
+            raise CliError("--rejects: that is the file being imported")
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if total:
+                print(f"\r  {phase} {done:,}/{total:,}   ", end="", file=sys.stderr, flush=True)
+
+    db = _open(args).db
+    try:
+        result = run_import(
+            db,
+            entity,
+            args.file,
+            args.mapping,
+            by=_acting_admin(db),
+            dry_run=args.dry_run,
+            skip_bad_rows=args.skip_bad_rows,
+            rejects_path=args.rejects,
+            progress=progress,
+        )
+    finally:
+        db.dispose()
+        if progress is not None:
+            print("\r" + " " * 40 + "\r", end="", file=sys.stderr, flush=True)
+    for issue in result.errors[:IMPORT_SHOWN_ERRORS]:
+        print(f"  {issue}", file=sys.stderr)
+    hidden = len(result.errors) - IMPORT_SHOWN_ERRORS
+    if hidden > 0:
+        print(f"  ... and {hidden:,} more problems", file=sys.stderr)
+    print(result.summary())
+    return EXIT_OK if result.ok else EXIT_ERROR
+
+
+COMMANDS["import"] = cmd_import
 
 
 if __name__ == "__main__":

@@ -10,8 +10,13 @@ from crmdesk.domain import Change, Changes, Outcome
 from crmdesk.domain.timezones import valid_zone
 from crmdesk.services._common import Validator, actor, require_admin, setting
 
+#: How many daily automatic backups are kept (crmdesk.portability.backup.daily_backup).
+BACKUP_KEEP_KEY = "backup_keep"
+BACKUP_KEEP_DEFAULT = 14
+BACKUP_KEEP_MAX = 365
+
 #: Settings an admin may change, with their length limits.
-EDITABLE = {"currency": 3, "locale": 16, TIME_ZONE_KEY: 64}
+EDITABLE = {"currency": 3, "locale": 16, TIME_ZONE_KEY: 64, BACKUP_KEEP_KEY: 3}
 
 
 def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
@@ -38,6 +43,14 @@ def set_setting(db: Database, key: str, value: str, *, by: int) -> Outcome[str]:
             # The offsets and every done activity's local day follow the new zone.
             store_time_zone(s, clean)
             return Outcome(clean, Changes(Change.SETTINGS))
+        elif key == BACKUP_KEEP_KEY:
+            raw = v.text("value", value, max_len=EDITABLE[key], required=True)
+            number = int(raw) if raw is not None and raw.isascii() and raw.isdigit() else None
+            if raw is not None and number is None:
+                v.add("value", "invalid", reason="expected a whole number")
+            elif number is not None:
+                v.integer("value", number, lo=1, hi=BACKUP_KEEP_MAX)
+            clean = str(number) if number is not None else None
         else:
             clean = v.text("value", value, max_len=EDITABLE[key], required=True)
         v.check()

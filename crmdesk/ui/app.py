@@ -6,11 +6,12 @@ import contextlib
 import gc
 import os
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from crmdesk import __version__
 from crmdesk.db.changelog import prune_change_log
@@ -129,6 +130,7 @@ def run_gui(
     with contextlib.suppress(Exception):  # old rows only; never stops the app from opening
         prune_change_log(database)
     window.start_live_updates()
+    daily = None if demo else _start_daily_backup(database, window)
     if window.network_fs:
         QMessageBox.warning(window, app.tr("Database on a network share"), window.share_warning())
     # What exists now lives as long as the window: keep it out of the garbage collector's
@@ -144,5 +146,37 @@ def run_gui(
     if quit_after is not None:
         QTimer.singleShot(int(quit_after * 1000), window.close)
     code = app.exec()
+    if daily is not None:
+        daily.join()  # a backup in progress finishes before the database closes
     database.dispose()
     return code
+
+
+def _start_daily_backup(database: Database, window: QMainWindow) -> threading.Thread:
+    """Today's automatic backup (``portability.backup.daily_backup``, into the data
+    folder), in a thread so the window opens at once. A failure shows in the status bar
+    and on stderr; it never stops the app."""
+    failures: list[str] = []
+
+    def work() -> None:
+        try:
+            from crmdesk.portability.backup import daily_backup
+
+            daily_backup(database)
+        except Exception as exc:  # reported, and the app goes on
+            failures.append(" ".join(str(exc).split()) or type(exc).__name__)
+            print(f"crmdesk: the automatic backup failed: {failures[0]}", file=sys.stderr)
+
+    thread = threading.Thread(target=work, name="crmdesk-daily-backup", daemon=True)
+    thread.start()
+
+    def report() -> None:
+        if thread.is_alive():
+            QTimer.singleShot(500, report)
+        elif failures:
+            window.statusBar().showMessage(
+                window.tr("The automatic backup failed: {reason}").format(reason=failures[0])
+            )
+
+    QTimer.singleShot(500, report)
+    return thread

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crmdesk import __version__
 from crmdesk.db.engine import Database
 from crmdesk.db.netfs import network_filesystem
 from crmdesk.domain import Changes, StageKind, UserInfo
@@ -31,6 +30,7 @@ from crmdesk.ui.board.page import BoardPage
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.customers_view import CustomersView
 from crmdesk.ui.deals_view import DealsView
+from crmdesk.ui.icons import app_icon, icon
 from crmdesk.ui.operations import Operations
 from crmdesk.ui.reports.tab import ReportsTab
 from crmdesk.ui.welcome import WelcomePage
@@ -44,6 +44,14 @@ class MainWindow(QMainWindow):
     """
 
     VIEW_KEYS = ("pipeline", "deals", "customers", "activities", "reports")
+    #: The icon of each view, in the sidebar and the View menu (resources/icons).
+    VIEW_ICONS = {
+        "pipeline": "square-kanban",
+        "deals": "handshake",
+        "customers": "building-2",
+        "activities": "calendar-check",
+        "reports": "chart-column",
+    }
 
     def __init__(
         self, *, db: Database, user: UserInfo, lang: str = "en", confirm: bool = True
@@ -53,6 +61,7 @@ class MainWindow(QMainWindow):
         self.user = user
         self.lang = lang
         self.setWindowTitle(self.tr("crmdesk"))
+        self.setWindowIcon(app_icon())
         self.resize(QSize(1366, 768))
         self.bus = ChangeBus(self)
         self.live: Any = None  # LiveUpdates once started (run_gui starts it)
@@ -72,6 +81,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setFrameShape(QFrame.Shape.NoFrame)
         self.nav.setMinimumWidth(150)
+        self.nav.setIconSize(QSize(18, 18))
         self.nav.setMaximumWidth(210)
         self.stack = QStackedWidget()
 
@@ -94,7 +104,7 @@ class MainWindow(QMainWindow):
         }
         for key in self.VIEW_KEYS:
             title, widget = pages[key]
-            item = QListWidgetItem(title)
+            item = QListWidgetItem(icon(self.VIEW_ICONS[key], role="nav"), title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
@@ -138,20 +148,24 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addAction(a.new_deal)
         file_menu.addSeparator()
-        print_report = QAction(self.tr("&Print Report…"), self)
+        self.import_action = QAction(icon("folder-open"), self.tr("&Import…"), self)
+        self.import_action.triggered.connect(lambda: self.open_import())
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        print_report = QAction(icon("printer"), self.tr("&Print Report…"), self)
         print_report.setShortcut(QKeySequence.StandardKey.Print)
         print_report.triggered.connect(lambda: self._print(current_only=True))
-        print_pack = QAction(self.tr("Print the Management &Pack…"), self)
+        print_pack = QAction(icon("book-open"), self.tr("Print the Management &Pack…"), self)
         print_pack.triggered.connect(lambda: self._print(current_only=False))
-        preview = QAction(self.tr("Print Pre&view…"), self)
+        preview = QAction(icon("eye"), self.tr("Print Pre&view…"), self)
         preview.triggered.connect(lambda: self._show_reports().preview_pack(current_only=True))
-        export_pdf = QAction(self.tr("&Export Pack to PDF…"), self)
+        export_pdf = QAction(icon("file-down"), self.tr("&Export Pack to PDF…"), self)
         export_pdf.triggered.connect(lambda: self._show_reports().export_pack_pdf())
         for action in (print_report, print_pack, preview, export_pdf):
             file_menu.addAction(action)
         self.print_actions = (print_report, print_pack, preview, export_pdf)
         file_menu.addSeparator()
-        self.database_action = QAction(self.tr("&Database…"), self)
+        self.database_action = QAction(icon("database"), self.tr("&Database…"), self)
         self.database_action.triggered.connect(self.choose_database)
         file_menu.addAction(self.database_action)
         file_menu.addSeparator()
@@ -161,29 +175,41 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(a.redo)
         edit_menu.addSeparator()
         edit_menu.addAction(a.find)
+        edit_menu.addSeparator()
+        self.settings_action = QAction(icon("settings"), self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(lambda: self.open_settings())
+        edit_menu.addAction(self.settings_action)
         deal_menu = bar.addMenu(self.tr("&Deal"))
         for action in (a.open_deal, a.move_left, a.move_right, a.mark_won, a.mark_lost):
             deal_menu.addAction(action)
         view_menu = bar.addMenu(self.tr("&View"))
         for row in range(self.nav.count()):
             item = self.nav.item(row)
-            action = QAction(item.text(), self)
+            action = QAction(icon(self.VIEW_ICONS[self.VIEW_KEYS[row]]), item.text(), self)
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(a.refresh)
         admin_menu = bar.addMenu(self.tr("&Admin"))
-        self.users_action = QAction(self.tr("&Users…"), self)
+        self.users_action = QAction(icon("users"), self.tr("&Users…"), self)
         self.users_action.triggered.connect(self.open_users)
         admin_menu.addAction(self.users_action)
         help_menu = bar.addMenu(self.tr("&Help"))
+        self.shortcuts_action = QAction(icon("keyboard"), self.tr("&Keyboard Shortcuts"), self)
+        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(a.about)
 
         tools = QToolBar(self.tr("Main toolbar"))
         tools.setObjectName("mainToolbar")
         tools.setMovable(False)
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.setIconSize(QSize(18, 18))
         for action in (a.new_deal, a.undo, a.redo, a.refresh):
             tools.addAction(action)
         self.addToolBar(tools)
@@ -304,11 +330,18 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(0)
 
     def _on_welcome_import_requested(self) -> None:
-        QMessageBox.information(
-            self,
-            self.tr("Import"),
-            self.tr("Importing from CSV and Excel files is not available in this version yet."),
+        self.open_import()
+        self._on_nav_row_changed(max(0, self.nav.currentRow()))  # the board once deals exist
+
+    def open_import(self, entity: str = "deals") -> None:
+        """File › Import…: the import wizard (its import publishes on the bus)."""
+        from crmdesk.ui.import_wizard import ImportWizard
+
+        dialog = ImportWizard(
+            db=self.db, user=self.user, bus=self.bus, lang=self.lang, entity=entity, parent=self
         )
+        dialog.exec()
+        dialog.deleteLater()
 
     # --- commands ------------------------------------------------------------------------------
     def _close_selection(self, kind: StageKind) -> None:
@@ -343,6 +376,24 @@ class MainWindow(QMainWindow):
         from crmdesk.ui.users_dialog import UsersDialog
 
         dialog = UsersDialog(db=self.db, user=self.user, bus=self.bus, parent=self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def open_settings(self, page: str | None = None) -> None:
+        """Edit › Settings…: read-only where the user's role may not change things."""
+        from crmdesk.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(
+            db=self.db, user=self.user, bus=self.bus, lang=self.lang, page=page, parent=self
+        )
+        dialog.exec()
+        dialog.deleteLater()
+
+    def show_shortcuts(self) -> None:
+        """Help › Keyboard Shortcuts: read from this window's actions."""
+        from crmdesk.ui.help_dialogs import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
         dialog.exec()
         dialog.deleteLater()
 
@@ -389,10 +440,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About crmdesk"),
-            self.tr("crmdesk {version}\nThe desktop sales CRM for small teams.").format(
-                version=__version__
-            ),
-        )
+        from crmdesk.ui.help_dialogs import AboutDialog
+
+        dialog = AboutDialog(db=self.db, parent=self)
+        dialog.exec()
+        dialog.deleteLater()

@@ -1040,7 +1040,10 @@ def cmd_copy(args: argparse.Namespace) -> int:
         print(f"crmdesk: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     if report.upgraded_from:
-        print(f"The source has the older schema {report.upgraded_from}; copied an upgraded copy.")
+        print(
+            f"The source has the older schema {report.upgraded_from}: copied from an upgraded "
+            "temporary copy (the file itself is unchanged)."
+        )
     print(f"Copied {report.source}")
     print(f"    to {report.destination} ({report.seconds:.1f} s).")
     print()
@@ -1052,7 +1055,8 @@ def cmd_copy(args: argparse.Namespace) -> int:
     print()
     kpi_width = max((len(line.name) for line in report.kpis), default=10)
     for pipe in dict.fromkeys(line.pipeline for line in report.kpis):
-        print(f"  KPIs of pipeline {pipe}, all time")
+        title = f"pipeline {pipe}, all time"
+        print(f"  {title:<{kpi_width}}  {'source':>16}  {'destination':>16}")
         for line in (k for k in report.kpis if k.pipeline == pipe):
             src, dst = _kpi_text(line.source), _kpi_text(line.destination)
             print(f"  {line.name:<{kpi_width}}  {src:>16}  {dst:>16}")

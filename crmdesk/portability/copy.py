@@ -200,7 +200,10 @@ def copy_database(
             raise PortabilityError(
                 "the source and the destination are the same database", reason="same"
             )
-        where_src, where_dst = src_db.display_url, dst_db.display_url
+        where_dst = dst_db.display_url
+        where_src = src_db.display_url
+        if upgraded_from is not None:  # name the file, not its upgraded temporary copy
+            where_src = display_url(_url(source))  # type: ignore[arg-type]
         try:
             src_checks = _copy(src_db, dst_db, now, where_src, where_dst)
         except BaseException:

@@ -166,6 +166,7 @@ def test_an_older_sqlite_source_is_upgraded_in_a_temporary_copy(
     digest = _sha(path)
     report = copy_database(path, tmp_path / "copy.sqlite3")
     assert report.ok and report.upgraded_from == "0005"
+    assert report.source == f"sqlite:///{path}"  # the file, not its temporary copy
     assert _sha(path) == digest, "the source file was written"
     copied = open_database(tmp_path / "copy.sqlite3", create=False).db
     try:

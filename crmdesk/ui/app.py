@@ -111,7 +111,10 @@ def run_gui(
 ) -> int:
     """Run the desktop app until its window closes; returns the exit code."""
     app = _application(sys.argv[:1])
-    lang = lang or ("zh_CN" if QLocale.system().language() == QLocale.Language.Chinese else "en")
+    if not lang:
+        from crmdesk.ui.settings_dialog import ui_language
+
+        lang = ui_language()  # this PC's choice in Settings, else the system's
     set_locale(lang)
     try:
         database = _open(db, demo, lang)

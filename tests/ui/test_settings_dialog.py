@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt
@@ -772,3 +773,33 @@ def test_the_database_page_keeps_the_choice_for_the_next_start(
     page.form.save_button.click()
     assert page.form.error.text() == "Fill in the server, the database and the server user."
     assert saved_database_url() == str(target)
+
+
+def test_the_app_starts_in_the_language_chosen_in_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """run_gui without --lang takes this PC's choice from Settings (the window gets it)."""
+    from crmdesk.ui import app as app_module
+    from crmdesk.ui.settings_dialog import save_language
+
+    seen: list[str] = []
+
+    class Stop(Exception):
+        pass
+
+    def fake_open(_db: object, _demo: bool, lang: str) -> object:
+        seen.append(lang)
+        raise Stop
+
+    monkeypatch.setattr(app_module, "_open", fake_open)
+    app_module._application([])  # the application's names, which pick the settings store
+    save_language("zh_CN")
+    try:
+        with pytest.raises(Stop):
+            app_module.run_gui(db=str(tmp_path / "x.sqlite3"))
+        save_language("en")
+        with pytest.raises(Stop):
+            app_module.run_gui(db=str(tmp_path / "x.sqlite3"))
+    finally:
+        save_language(None)
+    assert seen == ["zh_CN", "en"]

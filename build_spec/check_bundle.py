@@ -3,7 +3,8 @@
     python build_spec/check_bundle.py [dist/crmdesk]
 
 1. what the app needs is there: the Qt platform, image format and print plugins, Qt's
-   Chinese translation, the resources and the Alembic migrations as files;
+   Chinese translation (qtbase_zh_CN.qm), crmdesk's own (crmdesk_zh_CN.qm, which the
+   self-test loads), the resources and the Alembic migrations as files;
 2. nothing it does not use: no QML/Quick, PDF, SQL or network Qt libraries, no other Qt
    bindings, no test tools, no other Qt translations, and the whole under a size budget;
 3. on Linux, every Qt plugin's libraries resolve inside the bundle (``ldd``); system
@@ -69,6 +70,7 @@ def required(internal: Path) -> list[Path]:
         res / "theme" / "crmdesk.qss",
         res / "icons" / "LICENSE",
         res / "icons" / "plus.svg",
+        res / "translations" / "crmdesk_zh_CN.qm",
     ]
     migrations = internal / "crmdesk" / "db" / "migrations"
     paths += [migrations / "env.py", migrations / "script.py.mako"]
@@ -87,7 +89,7 @@ FORBIDDEN = re.compile(
     r"egldeviceintegrations|generic)/"
     r"|/plugins/platformthemes/(lib)?qgtk3"
     r"|/plugins/imageformats/(lib)?q(pdf|tiff|webp|tga|wbmp|icns)"
-    r"|/translations/(?!qt(base)?_zh_CN\.qm$)[^/]+\.qm$|(^|/)opengl32sw\.dll$"
+    r"|/translations/(?!(qt(base)?|crmdesk)_zh_CN\.qm$)[^/]+\.qm$|(^|/)opengl32sw\.dll$"
     r"|^(tkinter|_tkinter|PyQt5|PyQt6|PySide2|matplotlib|scipy|pytest|_pytest|hypothesis|"
     r"pytestqt|IPython|setuptools|pip)(/|\.|$)"
 )

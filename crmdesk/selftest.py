@@ -10,11 +10,12 @@ has everything it needs, in a temporary folder that it removes again:
 3. demo data: a small demo team with a few hundred deals;
 4. Qt: an offscreen application with the theme; the image formats the app uses (PNG,
    JPEG, SVG, ICO) and the icons draw;
-5. board: the main window's pipeline board with its cards, rendered to an image;
-6. report: the funnel report on screen, and printed to a one-report PDF.
+5. language: the Chinese catalogues (crmdesk's and Qt's own) load and translate;
+6. board: the main window's pipeline board with its cards, rendered to an image;
+7. report: the funnel report on screen, and printed to a one-report PDF.
 
 Each step prints one line; the first failure prints what went wrong and returns 1.
-Nothing touches the user's database or window settings. Steps 4 to 6 are in
+Nothing touches the user's database or window settings. Steps 4 to 7 are in
 ``crmdesk/ui/self_test.py`` (only ``crmdesk.ui`` imports Qt), loaded when they run.
 """
 
@@ -60,7 +61,13 @@ def _resources(state: _State) -> str:
     root = resources.files("crmdesk_resources")
     missing = [
         name
-        for name in ("app/crmdesk.svg", "app/crmdesk.ico", "theme/crmdesk.qss", "icons/LICENSE")
+        for name in (
+            "app/crmdesk.svg",
+            "app/crmdesk.ico",
+            "theme/crmdesk.qss",
+            "icons/LICENSE",
+            "translations/crmdesk_zh_CN.qm",
+        )
         if not root.joinpath(*name.split("/")).is_file()
     ]
     _check(not missing, f"resource files missing: {', '.join(missing)}")
@@ -104,6 +111,12 @@ def _qt(state: _State) -> str:
     return self_test.qt(state)
 
 
+def _translations(state: _State) -> str:
+    from crmdesk.ui import self_test
+
+    return self_test.translations(state)
+
+
 def _board(state: _State) -> str:
     from crmdesk.ui import self_test
 
@@ -121,6 +134,7 @@ STEPS: tuple[tuple[str, Callable[[_State], str]], ...] = (
     ("database", _database),
     ("demo data", _demo),
     ("Qt", _qt),
+    ("language", _translations),
     ("board", _board),
     ("report", _report),
 )

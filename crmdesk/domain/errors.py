@@ -33,7 +33,9 @@ class FieldError:
 
     ``code`` is one of: ``required``, ``too_long``, ``negative``, ``out_of_range``,
     ``unknown``, ``invalid``, ``before_created``, ``in_future``, ``duplicate``,
-    ``inactive``, ``not_allowed``, ``too_many``.
+    ``inactive``, ``not_allowed``, ``too_many``, ``has_open_deals`` (a pipeline that
+    still holds open deals cannot be archived; ``count``), ``is_default`` (the default
+    pipeline cannot be archived).
     """
 
     field: str
@@ -57,6 +59,8 @@ _TEMPLATES = {
     "inactive": "refers to an inactive {entity} ({value!r})",
     "not_allowed": "cannot be changed here ({reason})",
     "too_many": "cannot be added: at most {limit} are allowed",
+    "has_open_deals": "still holds {count} open deals; move or close them first",
+    "is_default": "is the default pipeline; make another pipeline the default first",
 }
 
 

@@ -102,6 +102,15 @@ class PipelineInfo:
     is_default: bool
     qualified_stage_id: int | None
     stages: tuple[StageInfo, ...] = ()
+    #: False for an archived pipeline: kept with its deals for the reports, but no longer
+    #: offered on the board or for new deals.
+    active: bool = True
+
+    def label(self, lang: str | None = None) -> str:
+        """The pipeline's name in ``lang`` (``"en"``, ``"zh_CN"``), falling back to ``name``."""
+        if lang and self.names.get(lang):
+            return self.names[lang]
+        return self.name
 
     @property
     def open_stages(self) -> tuple[StageInfo, ...]:

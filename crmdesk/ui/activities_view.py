@@ -148,7 +148,7 @@ class ActivitiesView(LazyView):
             about = f"{self.names.get(a.owner_id, '')} — {about}"
         item = QTreeWidgetItem(
             [
-                f"{activity_kind_label(a.kind, self.tr)}: {a.subject}",
+                f"{activity_kind_label(a.kind)}: {a.subject}",
                 about,
                 fmt.date_time(a.due_at) if a.due_at else self.tr("no due time"),
                 "",

@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
@@ -20,6 +20,8 @@ from crmdesk.db.migrate import open_database
 from crmdesk.domain import CrmError, DatabaseOpenError, UserInfo
 from crmdesk.services import users
 from crmdesk.services.setup import default_admin_id, ensure_initialized
+from crmdesk.ui.errors import error_message
+from crmdesk.ui.i18n import install_translators, normalise
 
 
 def _application(argv: list[str]) -> QApplication:
@@ -32,15 +34,22 @@ def _application(argv: list[str]) -> QApplication:
     app.setApplicationName("crmdesk")
     app.setOrganizationName("crmdesk")
     app.setApplicationVersion(__version__)
-    from crmdesk.ui.style import apply_theme
+    from crmdesk.ui.style import apply_saved_theme
 
-    apply_theme(app)
+    apply_saved_theme(app)  # this PC's choice in Settings › General
     return app  # type: ignore[return-value]
 
 
+def _t(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
 def set_locale(lang: str) -> None:
-    """Numbers, dates and money follow the UI language (the system's own conventions
-    when it already speaks it)."""
+    """Speak ``lang``: the translators (crmdesk's and Qt's own, ``ui/i18n.py``; none for
+    English) once the application exists, and numbers, dates and money in the UI
+    language (the system's own conventions when it already speaks it)."""
+    if QCoreApplication.instance() is not None:
+        install_translators(QCoreApplication.instance(), lang)
     system = QLocale.system()
     wanted = QLocale.Language.Chinese if lang.startswith("zh") else QLocale.Language.English
     if system.language() == wanted:
@@ -115,11 +124,12 @@ def run_gui(
         from crmdesk.ui.settings_dialog import ui_language
 
         lang = ui_language()  # this PC's choice in Settings, else the system's
+    lang = normalise(lang)
     set_locale(lang)
     try:
         database = _open(db, demo, lang)
     except CrmError as exc:
-        QMessageBox.critical(None, app.tr("crmdesk cannot open the database"), str(exc))
+        QMessageBox.critical(None, _t("crmdesk cannot open the database"), error_message(exc))
         print(f"crmdesk: error: {exc}", file=sys.stderr)
         return 2
     from crmdesk.ui.main_window import MainWindow
@@ -135,7 +145,7 @@ def run_gui(
     window.start_live_updates()
     daily = None if demo else _start_daily_backup(database, window)
     if window.network_fs:
-        QMessageBox.warning(window, app.tr("Database on a network share"), window.share_warning())
+        QMessageBox.warning(window, _t("Database on a network share"), window.share_warning())
     # What exists now lives as long as the window: keep it out of the garbage collector's
     # full passes, which would otherwise stop the window while a worker thread collects.
     gc.freeze()
@@ -159,7 +169,7 @@ def _start_daily_backup(database: Database, window: QMainWindow) -> threading.Th
     """Today's automatic backup (``portability.backup.daily_backup``, into the data
     folder), in a thread so the window opens at once. A failure shows in the status bar
     and on stderr; it never stops the app."""
-    failures: list[str] = []
+    failures: list[BaseException] = []
 
     def work() -> None:
         try:
@@ -167,8 +177,9 @@ def _start_daily_backup(database: Database, window: QMainWindow) -> threading.Th
 
             daily_backup(database)
         except Exception as exc:  # reported, and the app goes on
-            failures.append(" ".join(str(exc).split()) or type(exc).__name__)
-            print(f"crmdesk: the automatic backup failed: {failures[0]}", file=sys.stderr)
+            failures.append(exc)
+            detail = " ".join(str(exc).split()) or type(exc).__name__
+            print(f"crmdesk: the automatic backup failed: {detail}", file=sys.stderr)
 
     thread = threading.Thread(target=work, name="crmdesk-daily-backup", daemon=True)
     thread.start()
@@ -178,7 +189,9 @@ def _start_daily_backup(database: Database, window: QMainWindow) -> threading.Th
             QTimer.singleShot(500, report)
         elif failures:
             window.statusBar().showMessage(
-                window.tr("The automatic backup failed: {reason}").format(reason=failures[0])
+                _t("The automatic backup failed: {reason}").format(
+                    reason=error_message(failures[0])
+                )
             )
 
     QTimer.singleShot(500, report)

@@ -145,7 +145,10 @@ class CustomersView(LazyView):
         open_requested(int): open this deal in the deal dialog.
     """
 
-    RELOAD_ON = Change.CUSTOMERS | Change.CONTACTS | Change.DEALS | Change.ACTIVITIES
+    # SETTINGS: the lifetime values are shown in the team's currency, which may change.
+    RELOAD_ON = (
+        Change.CUSTOMERS | Change.CONTACTS | Change.DEALS | Change.ACTIVITIES | Change.SETTINGS
+    )
 
     open_requested = Signal(int)
 
@@ -168,7 +171,6 @@ class CustomersView(LazyView):
         self.metrics = MetricsService(db)
         self.currency = get_setting(db, "currency", "USD") or "USD"
         self.current: CustomerInfo | None = None
-        cur = self.currency
         self.model: RowsModel[CustomerSummary] = RowsModel(
             [
                 Column(self.tr("Company"), lambda r: r.company, lambda r: r.company.casefold()),
@@ -193,7 +195,7 @@ class CustomersView(LazyView):
                 ),
                 Column(
                     self.tr("Lifetime value"),
-                    lambda r: fmt.money(r.won_amount, cur),
+                    lambda r: fmt.money(r.won_amount, self.currency),
                     lambda r: r.won_amount,
                     align_right=True,
                 ),
@@ -306,6 +308,7 @@ class CustomersView(LazyView):
     # --- data ---------------------------------------------------------------------------------
     def reload(self) -> None:
         keep = self.current.id if self.current else None
+        self.currency = get_setting(self.db, "currency", "USD") or "USD"
         self.model.set_rows(self.metrics.customer_summaries(self.search_edit.text()))
         if keep is not None:
             self.select_customer(keep)
@@ -359,7 +362,7 @@ class CustomersView(LazyView):
             when = fmt.date_time(a.done_at or a.due_at or a.created_at)
             mark = "✔" if a.done_at else "○"
             self.activities_list.addItem(
-                f"{mark}  {activity_kind_label(a.kind, self.tr)}: {a.subject}   · {when}"
+                f"{mark}  {activity_kind_label(a.kind)}: {a.subject}   · {when}"
             )
 
     # --- commands -------------------------------------------------------------------------------

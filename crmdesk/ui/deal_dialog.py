@@ -11,7 +11,7 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -66,24 +66,29 @@ AUDIT_ORDER = (AuditField.OWNER, AuditField.AMOUNT, AuditField.EXPECTED_CLOSE, A
 TIMELINE_STYLE = "QTreeView::item { padding: 3px 2px; }"
 
 
-def activity_kind_label(kind: ActivityKind | str, tr: Any) -> str:
+def _t(text: str) -> str:
+    return QCoreApplication.translate("DealDialog", text)
+
+
+def activity_kind_label(kind: ActivityKind | str) -> str:
+    """The name of an activity kind, in the user's language."""
     labels = {
-        "call": tr("Call"),
-        "meeting": tr("Meeting"),
-        "email": tr("E-mail"),
-        "task": tr("Task"),
-        "note": tr("Note"),
+        "call": _t("Call"),
+        "meeting": _t("Meeting"),
+        "email": _t("E-mail"),
+        "task": _t("Task"),
+        "note": _t("Note"),
     }
     return labels.get(str(kind), str(kind))
 
 
-def audit_field_label(field: AuditField | str, tr: Any) -> str:
+def audit_field_label(field: AuditField | str) -> str:
     """The name of an audited field, as the details form labels it."""
     labels = {
-        "owner": tr("Owner"),
-        "amount": tr("Amount"),
-        "expected_close": tr("Expected close"),
-        "stage": tr("Stage"),
+        "owner": _t("Owner"),
+        "amount": _t("Amount"),
+        "expected_close": _t("Expected close"),
+        "stage": _t("Stage"),
     }
     return labels.get(str(field), str(field))
 
@@ -103,6 +108,7 @@ class DealDialog(QDialog):
         deal_id: int | None,
         lang: str = "en",
         parent: QWidget | None = None,
+        pipeline_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
@@ -110,8 +116,9 @@ class DealDialog(QDialog):
         self.ops = ops
         self.lang = lang
         self.deal: DealInfo | None = deals.get_deal(db, deal_id) if deal_id else None
+        # A new deal goes to ``pipeline_id`` (the board's), else to the default pipeline.
         self.pipeline: PipelineInfo = pipelines.get_pipeline(
-            db, self.deal.pipeline_id if self.deal else None
+            db, self.deal.pipeline_id if self.deal else pipeline_id
         )
         self.setWindowTitle(
             self.tr("Deal: {title}").format(title=self.deal.title)
@@ -447,7 +454,7 @@ class DealDialog(QDialog):
             [
                 fmt.date_time(e.at) if first else "",
                 (e.user_name or self.tr("unknown")) if first else "",
-                audit_field_label(e.field, self.tr),
+                audit_field_label(e.field),
                 self.tr("{old} → {new}").format(
                     old=self._audit_value(e, old=True), new=self._audit_value(e, old=False)
                 ),
@@ -499,7 +506,7 @@ class DealDialog(QDialog):
             else:
                 state = self.tr("open")
             item = QListWidgetItem(
-                f"{'✔' if a.done_at else '○'}  {activity_kind_label(a.kind, self.tr)}: "
+                f"{'✔' if a.done_at else '○'}  {activity_kind_label(a.kind)}: "
                 f"{a.subject}   · {state}"
             )
             item.setData(Qt.ItemDataRole.UserRole, a.id)
@@ -561,7 +568,11 @@ class DealDialog(QDialog):
         try:
             if self.deal is None:
                 outcome = deals.create_deal(
-                    self.db, by=self.user.id, stage_id=self.stage_combo.currentData(), **values
+                    self.db,
+                    by=self.user.id,
+                    pipeline_id=self.pipeline.id,
+                    stage_id=self.stage_combo.currentData(),
+                    **values,
                 )
                 self.ops.bus.publish(outcome.changes)
                 self.deal = outcome.value
@@ -700,7 +711,7 @@ class ActivityDialog(QDialog):
         form = QFormLayout(self)
         self.kind_combo = QComboBox()
         for kind in ActivityKind:
-            self.kind_combo.addItem(activity_kind_label(kind, self.tr), kind.value)
+            self.kind_combo.addItem(activity_kind_label(kind), kind.value)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData("task"))
         self.subject_edit = QLineEdit()
         self.due_edit = QDateTimeEdit(QDateTime.currentDateTime().addDays(1))

@@ -24,10 +24,19 @@ def money(amount: Decimal | None, currency: str = "USD", *, cents: bool = False)
 
 
 def compact_money(amount: Decimal, currency: str = "USD") -> str:
-    """Short amounts for column headers: ``$1.2M``, ``$350K``."""
+    """Short amounts for column headers: ``$1.2M``, ``$350K``; in Chinese, counted in
+    ten-thousands and hundred-millions as Chinese does: ``¥35万``, ``¥1.2亿``."""
     symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
     value = float(amount)
     locale = QLocale()
+    if locale.language() == QLocale.Language.Chinese:
+        if abs(value) >= 100_000_000:
+            number = locale.toString(value / 100_000_000, "f", 1)
+            return symbol + tr("{number} × 100,000,000").format(number=number)
+        if abs(value) >= 10_000:
+            number = locale.toString(value / 10_000, "f", 0 if abs(value) >= 100_000 else 1)
+            return symbol + tr("{number} × 10,000").format(number=number)
+        return money(amount, currency)
     if abs(value) >= 1_000_000:
         return symbol + locale.toString(value / 1_000_000, "f", 1) + tr("M")
     if abs(value) >= 10_000:
@@ -40,7 +49,11 @@ def number(value: int) -> str:
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else QLocale().toString(value * 100, "f", 1) + "%"
+    """``12.5%`` in the user's locale (its decimal point and percent sign)."""
+    if value is None:
+        return "–"
+    locale = QLocale()
+    return locale.toString(value * 100, "f", 1) + locale.percent()
 
 
 def short_date(value: date | datetime | None) -> str:

@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from crmdesk.db.engine import Database
-from crmdesk.domain import PermissionDenied, Role, UserInfo
+from crmdesk.domain import CrmError, PermissionDenied, Role, UserInfo
 from crmdesk.importing import (
     FIELDS,
     KEY_FIELDS,
@@ -82,6 +82,7 @@ from crmdesk.importing import (
 from crmdesk.importing.messages import ALL_MESSAGES, human_list
 from crmdesk.services import pipelines
 from crmdesk.ui.bridge import ChangeBus
+from crmdesk.ui.errors import error_message
 from crmdesk.ui.icons import icon
 
 #: The steps, in order (the page index is the position).
@@ -119,9 +120,20 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("ImportMessages", text)
 
 
+#: What each field of the importer holds (the tooltip of a column's choices), translated
+#: by its English text in the context ``ImportFields`` (``build_spec/i18n.py`` lists them).
+FIELD_DESCRIPTIONS = tuple(
+    dict.fromkeys(spec.description for specs in FIELDS.values() for spec in specs)
+)
+
+
+def _field_help(text: str) -> str:
+    return QCoreApplication.translate("ImportFields", text)
+
+
 def describe(code: str, params: dict[str, Any]) -> str:
     """An importer message in the user's language (translated by its English text)."""
-    template = _t(ALL_MESSAGES.get(code, code))
+    template = _t(ALL_MESSAGES.get(code, code))  # i18n: dynamic (ImportMessages)
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
@@ -133,6 +145,8 @@ def error_text(exc: BaseException) -> str:
     params = getattr(exc, "params", None)
     if isinstance(code, str) and code in ALL_MESSAGES and isinstance(params, dict):
         return describe(code, params)
+    if isinstance(exc, CrmError):  # the services' and the database's coded errors
+        return error_message(exc)
     return str(exc)
 
 
@@ -886,7 +900,8 @@ class ImportWizard(QDialog):
             combo.addItem(self.tr("— Don’t import —"), None)
             for spec in specs:
                 combo.addItem(self.field_label(spec.name), spec.name)
-                combo.setItemData(combo.count() - 1, spec.description, Qt.ItemDataRole.ToolTipRole)
+                help_text = _field_help(spec.description)  # i18n: dynamic (ImportFields)
+                combo.setItemData(combo.count() - 1, help_text, Qt.ItemDataRole.ToolTipRole)
             field = chosen.get(header)
             combo.setCurrentIndex(max(0, combo.findData(field)) if field else 0)
             combo.currentIndexChanged.connect(lambda _i, r=r: self._on_field_changed(r))
@@ -1239,7 +1254,7 @@ class ImportWizard(QDialog):
     def _refused_text(self, exc: BaseException) -> str:
         if isinstance(exc, PermissionDenied):
             return self.refusal() or self.tr("You may not import these records: {reason}").format(
-                reason=exc
+                reason=error_message(exc)
             )
         return error_text(exc)
 

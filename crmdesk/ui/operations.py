@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -251,7 +251,9 @@ class MoveDealsCommand(QUndoCommand):
         self.ops.bus.publish(changes)
         if errors:
             self.setObsolete(True)
-            self.ops.refused(_Many(errors), title=self.ops.tr("Could not undo"))
+            self.ops.refused(
+                _Many(errors), title=QCoreApplication.translate("Operations", "Could not undo")
+            )
 
 
 class EditDealCommand(QUndoCommand):
@@ -297,7 +299,7 @@ class EditDealCommand(QUndoCommand):
             )
         except CrmError as exc:
             self.setObsolete(True)
-            self.ops.refused(exc, title=self.ops.tr("Could not undo"))
+            self.ops.refused(exc, title=QCoreApplication.translate("Operations", "Could not undo"))
             return
         self._version = outcome.value.version
         self.ops.bus.publish(outcome.changes)

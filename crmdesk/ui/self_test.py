@@ -46,6 +46,27 @@ def qt(state: Any) -> str:
     return f"{QGuiApplication.platformName()} platform, Qt {qVersion()}"
 
 
+def translations(state: Any) -> str:
+    """The Chinese catalogues load (crmdesk's from the resources, Qt's own from the Qt
+    translations folder) and translate; then back to English for the other steps."""
+    from crmdesk.ui.app import set_locale
+    from crmdesk.ui.i18n import installed
+
+    try:
+        set_locale("zh_CN")
+        loaded = [t for t in installed() if t.language() == "zh_CN" and not t.isEmpty()]
+        _check(len(loaded) == 2, "crmdesk_zh_CN.qm or qtbase_zh_CN.qm did not load")
+        qt = loaded[0]  # Qt's own, asked directly (crmdesk's catalogue has no Qt strings)
+        cancel = qt.translate("QPlatformTheme", "Cancel") or ""
+        _check(cancel == "取消", f"Qt's buttons are not in Chinese ({cancel!r})")
+        title = QCoreApplication.translate("MainWindow", "Pipeline")
+        _check(title != "Pipeline", "crmdesk's menus are not in Chinese")
+    finally:
+        set_locale("en")
+    _check(not installed(), "the translators were not removed for English")
+    return f"crmdesk_zh_CN and qtbase_zh_CN ({title}, {cancel})"
+
+
 def board(state: Any) -> str:
     """The main window's pipeline board with its cards, rendered to an image."""
     from crmdesk.ui.main_window import MainWindow

@@ -14,7 +14,9 @@ reports redraw; the pages reload when the bus reports ``Change.STAGES``, ``LISTS
 pages with their new rights).
 
 The language is a choice of this PC, kept in ``QSettings`` (:func:`saved_language`);
-it takes effect when crmdesk starts next, and the dialog offers to restart.
+it takes effect when crmdesk starts next, and the dialog offers to restart. So is the
+theme (light, dark, or the system's when Qt can tell it: ``style.saved_theme``), which
+applies the moment it is picked.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ from crmdesk.domain import (
 )
 from crmdesk.services import lists, pipelines, settings, targets, users
 from crmdesk.ui import format as fmt
+from crmdesk.ui import style
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.dialogs import parse_amount
 from crmdesk.ui.errors import describe_field, error_message
@@ -624,8 +627,8 @@ class GeneralPage(_Page):
     def __init__(self, owner: SettingsDialog) -> None:
         super().__init__(
             owner,
-            owner.tr("General"),
-            owner.tr(
+            tr("General"),
+            tr(
                 "The language is chosen for this PC. The currency, the time zone and the "
                 "backups are the same for everyone who works on this database."
             ),
@@ -653,6 +656,27 @@ class GeneralPage(_Page):
                 "Menus, messages, and how numbers, dates and money are written. crmdesk "
                 "switches to a new language when it starts again."
             ),
+        )
+        self.theme_combo = QComboBox()
+        self.theme_combo.addItem(self.tr("Light"), "light")
+        self.theme_combo.addItem(self.tr("Dark"), "dark")
+        scheme = style.system_color_scheme()
+        if scheme != Qt.ColorScheme.Unknown or style.saved_theme() == "system":
+            self.theme_combo.addItem(
+                self.tr("Same as the system (now dark)")
+                if scheme == Qt.ColorScheme.Dark
+                else self.tr("Same as the system (now light)")
+                if scheme == Qt.ColorScheme.Light
+                else self.tr("Same as the system"),
+                "system",
+            )
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(style.saved_theme())))
+        self._row(
+            pc_form,
+            self.tr("Theme"),
+            self.theme_combo,
+            "theme",
+            self.tr("Light or dark windows, on this PC. It changes at once; printing stays light."),
         )
         self.content.addWidget(pc)
 
@@ -719,6 +743,7 @@ class GeneralPage(_Page):
         self.root.addLayout(actions)
 
         self.language_combo.currentIndexChanged.connect(self._on_edited)
+        self.theme_combo.currentIndexChanged.connect(lambda _i: self.apply_theme_choice())
         self.currency_combo.currentTextChanged.connect(self._on_edited)
         self.zone_combo.currentTextChanged.connect(self._on_edited)
         self.backup_spin.valueChanged.connect(self._on_edited)
@@ -915,6 +940,15 @@ class GeneralPage(_Page):
             self.offer_restart()
         return True
 
+    def apply_theme_choice(self) -> None:
+        """Keep the theme picked for this PC and switch to it at once."""
+        choice = str(self.theme_combo.currentData())
+        style.save_theme(choice)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            style.apply_choice(app, choice)
+        self.show_message(self.tr("The theme is saved for this PC."), error=False)
+
     def offer_restart(self) -> None:
         new = language_name(ui_language())
         if ask_restart(self, new):
@@ -972,8 +1006,8 @@ class DatabasePage(_Page):
     def __init__(self, owner: SettingsDialog) -> None:
         super().__init__(
             owner,
-            owner.tr("Database"),
-            owner.tr(
+            tr("Database"),
+            tr(
                 "Where this PC's crmdesk keeps its data: a file on this PC for one user, "
                 "or the team's PostgreSQL server. The choice is kept on this PC."
             ),
@@ -1191,23 +1225,42 @@ class PipelinePage(_Page):
     def __init__(self, owner: SettingsDialog) -> None:
         super().__init__(
             owner,
-            owner.tr("Pipeline"),
-            owner.tr(
+            tr("Pipeline"),
+            tr(
                 "The stages a deal goes through on the board, in order. The probability "
                 "weighs the forecast; a deal that sits in a stage longer than its rot days "
                 "shows as rotting. Won and Lost always come last."
             ),
         )
         self.pipeline: PipelineInfo | None = None
+        self.pipelines: list[PipelineInfo] = []
         top = QHBoxLayout()
+        top.setSpacing(8)
         top.addWidget(QLabel(self.tr("Pipeline:")))
         self.pipeline_combo = QComboBox()
         self.pipeline_combo.setMinimumWidth(220)
         top.addWidget(self.pipeline_combo)
+        self.add_pipeline_button = _button(
+            self.tr("Add Pipeline…"),
+            self.tr("A new pipeline, starting with the standard stages or a copy of another's"),
+        )
+        self.rename_pipeline_button = _button(self.tr("Rename…"))
+        self.archive_button = _button(self.tr("Archive…"))
+        self.default_button = _button(
+            self.tr("Set as Default"),
+            self.tr("New deals go to the default pipeline; the board and the reports open on it."),
+        )
+        for b in (
+            self.add_pipeline_button,
+            self.rename_pipeline_button,
+            self.archive_button,
+            self.default_button,
+        ):
+            top.addWidget(b)
         top.addStretch(1)
-        self.add_button = _button(self.tr("Add Stage…"))
-        top.addWidget(self.add_button)
         self.content.addLayout(top)
+        self.pipeline_note = _hint("")
+        self.content.addWidget(self.pipeline_note)
 
         self.model = StagesModel(self)
         self.table = StageTable()
@@ -1222,6 +1275,7 @@ class PipelinePage(_Page):
 
         actions = QHBoxLayout()
         actions.setSpacing(8)
+        self.add_button = _button(self.tr("Add Stage…"))
         self.edit_button = _button(self.tr("Edit…"))
         self.up_button = _button(self.tr("Move Up"))
         self.up_button.setShortcut(QKeySequence("Ctrl+Up"))
@@ -1235,6 +1289,7 @@ class PipelinePage(_Page):
         )
         self.remove_button = _button(self.tr("Remove…"))
         for b in (
+            self.add_button,
             self.edit_button,
             self.up_button,
             self.down_button,
@@ -1249,6 +1304,10 @@ class PipelinePage(_Page):
         self.content.addLayout(actions)
 
         self.pipeline_combo.currentIndexChanged.connect(lambda _i: self._fill())
+        self.add_pipeline_button.clicked.connect(self.add_pipeline)
+        self.rename_pipeline_button.clicked.connect(self.rename_pipeline)
+        self.archive_button.clicked.connect(self.archive_or_restore)
+        self.default_button.clicked.connect(self.make_default)
         self.add_button.clicked.connect(self.add_stage)
         self.edit_button.clicked.connect(self.edit_stage)
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
@@ -1262,14 +1321,27 @@ class PipelinePage(_Page):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
 
     # --- state ------------------------------------------------------------------------------
+    def pipeline_label(self, p: PipelineInfo) -> str:
+        """The pipeline's name in the window's language."""
+        en, zh = names_in(p, self.owner.db_locale)
+        return (zh if self.owner.lang.startswith("zh") else en) or p.name
+
     def reload(self) -> None:
         keep = self.pipeline_combo.currentData()
-        found = pipelines.list_pipelines(self.db)
+        # Active pipelines first (the default first among them), then the archived ones.
+        found = sorted(
+            pipelines.list_pipelines(self.db, include_inactive=True),
+            key=lambda p: (not p.active, not p.is_default, p.position, p.id),
+        )
+        self.pipelines = found
         self.pipeline_combo.blockSignals(True)
         self.pipeline_combo.clear()
         for p in found:
-            en, zh = names_in(p, self.owner.db_locale)
-            label = (zh if self.owner.lang.startswith("zh") else en) or p.name
+            label = self.pipeline_label(p)
+            if p.is_default:
+                label = self.tr("{name} (default)").format(name=label)
+            elif not p.active:
+                label = self.tr("{name} (archived)").format(name=label)
             self.pipeline_combo.addItem(label, p.id)
         index = self.pipeline_combo.findData(keep)
         if index < 0:
@@ -1278,10 +1350,37 @@ class PipelinePage(_Page):
         self.pipeline_combo.blockSignals(False)
         self._fill()
 
+    def select_pipeline(self, pipeline_id: int) -> None:
+        index = self.pipeline_combo.findData(pipeline_id)
+        if index >= 0:
+            self.pipeline_combo.setCurrentIndex(index)
+
+    def pipeline_names(self) -> list[str]:
+        """The pipeline picker's entries as it shows them (for tests and callers)."""
+        combo = self.pipeline_combo
+        return [combo.itemText(i) for i in range(combo.count())]
+
     def _fill(self) -> None:
         keep = self.selected()
         pid = self.pipeline_combo.currentData()
-        self.pipeline = pipelines.get_pipeline(self.db, pid) if pid is not None else None
+        self.pipeline = next((p for p in self.pipelines if p.id == pid), None)
+        if self.pipeline is not None and not self.pipeline.active:
+            self.pipeline_note.setText(
+                self.tr(
+                    "Archived: not on the board and not offered for new deals. Its closed "
+                    "deals stay in the reports."
+                )
+            )
+        elif self.pipeline is not None and self.pipeline.is_default:
+            self.pipeline_note.setText(
+                self.tr(
+                    "The default pipeline: new deals go here, and the board and the reports "
+                    "open on it."
+                )
+            )
+        else:
+            self.pipeline_note.setText("")
+        self.pipeline_note.setVisible(bool(self.pipeline_note.text()))
         rows = []
         if self.pipeline is not None:
             for st in self.pipeline.stages:
@@ -1322,12 +1421,131 @@ class PipelinePage(_Page):
         can = self.owner.is_manager
         is_open = row is not None and row.stage.is_open
         position = self.model.row_of(row.stage.id) if row is not None else -1
+        pipe = self.pipeline
+        self.add_pipeline_button.setEnabled(can)
+        self.rename_pipeline_button.setEnabled(can and pipe is not None)
+        self.archive_button.setText(
+            self.tr("Restore") if pipe is not None and not pipe.active else self.tr("Archive…")
+        )
+        self.archive_button.setEnabled(can and pipe is not None and not pipe.is_default)
+        self.archive_button.setToolTip(
+            self.tr("The default pipeline cannot be archived: make another one the default first.")
+            if pipe is not None and pipe.is_default
+            else self.tr("Take the pipeline off the board; its closed deals stay in the reports.")
+        )
+        self.default_button.setEnabled(
+            can and pipe is not None and pipe.active and not pipe.is_default
+        )
         self.add_button.setEnabled(can and self.pipeline is not None)
         self.edit_button.setEnabled(can and row is not None)
         self.up_button.setEnabled(can and is_open and position > 0)
         self.down_button.setEnabled(can and is_open and position < self.model.open_count() - 1)
         self.qualified_button.setEnabled(can and is_open and not row.qualified)
         self.remove_button.setEnabled(can and is_open)
+
+    # --- pipelines --------------------------------------------------------------------------
+    def add_pipeline(self) -> None:
+        dialog = PipelineDialog(owner=self.owner, page=self, pipeline=None, parent=self)
+        dialog.exec()
+        if dialog.saved is not None:
+            self.wrote(dialog.changes)
+            self.select_pipeline(dialog.saved.id)
+            self.show_message(
+                self.tr(
+                    "Added the pipeline {name}. Its stages are below: rename and tune them, "
+                    "or add more."
+                ).format(name=self.pipeline_label(dialog.saved)),
+                error=False,
+            )
+
+    def rename_pipeline(self) -> None:
+        if self.pipeline is None:
+            return
+        dialog = PipelineDialog(owner=self.owner, page=self, pipeline=self.pipeline, parent=self)
+        dialog.exec()
+        if dialog.saved is not None:
+            self.wrote(dialog.changes)
+            self.select_pipeline(dialog.saved.id)
+            self.show_message(
+                self.tr("Renamed the pipeline to {name}.").format(
+                    name=self.pipeline_label(dialog.saved)
+                ),
+                error=False,
+            )
+
+    def archive_or_restore(self) -> None:
+        pipe = self.pipeline
+        if pipe is None:
+            return
+        name = self.pipeline_label(pipe)
+        if pipe.active:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Archive pipeline"),
+                self.tr(
+                    "Archive the pipeline {name}? It leaves the board and is no longer offered "
+                    "for new deals; its closed deals stay in the reports. You can restore it "
+                    "later."
+                ).format(name=name),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            if pipe.active:
+                outcome = pipelines.archive_pipeline(self.db, pipe.id, by=self.user.id)
+            else:
+                outcome = pipelines.restore_pipeline(self.db, pipe.id, by=self.user.id)
+        except ValidationError as exc:
+            err = exc.errors[0]
+            if err.code == "has_open_deals":
+                text = self.tr(
+                    "{name} still holds {n} open deals. Close them (won or lost) first."
+                ).format(name=name, n=fmt.number(int(err.params.get("count", 0))))
+            elif err.code == "is_default":
+                text = self.tr(
+                    "{name} is the default pipeline. Make another pipeline the default first."
+                ).format(name=name)
+            else:
+                text = field_problem(self.tr("Pipeline"), err)
+            self.show_message(text, error=True)
+            return
+        except CrmError as exc:
+            self.show_message(refusal_text(exc), error=True)
+            self.reload()
+            return
+        self.wrote(outcome.changes)
+        self.select_pipeline(pipe.id)
+        self.show_message(
+            (
+                self.tr("Archived the pipeline {name}.")
+                if pipe.active
+                else self.tr("{name} is back on the board.")
+            ).format(name=name),
+            error=False,
+        )
+
+    def make_default(self) -> None:
+        pipe = self.pipeline
+        if pipe is None:
+            return
+        try:
+            outcome = pipelines.set_default_pipeline(self.db, pipe.id, by=self.user.id)
+        except ValidationError as exc:
+            self.show_message(field_problem(self.tr("Pipeline"), exc.errors[0]), error=True)
+            self.reload()
+            return
+        except CrmError as exc:
+            self.show_message(refusal_text(exc), error=True)
+            self.reload()
+            return
+        self.wrote(outcome.changes)
+        self.select_pipeline(pipe.id)
+        self.show_message(
+            self.tr("{name} is now the default pipeline.").format(name=self.pipeline_label(pipe)),
+            error=False,
+        )
 
     # --- actions ----------------------------------------------------------------------------
     def _after(self, changes: Changes, stage_id: int | None, text: str) -> None:
@@ -1458,6 +1676,106 @@ class PipelinePage(_Page):
             self.reload()
             return
         self._after(outcome.changes, None, self.tr("Removed the stage {name}.").format(name=name))
+
+
+class PipelineDialog(_FormDialog):
+    """Add a pipeline (its names in both languages, and the stages it starts with), or
+    rename one."""
+
+    def __init__(
+        self,
+        *,
+        owner: SettingsDialog,
+        page: PipelinePage,
+        pipeline: PipelineInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.owner = owner
+        self.pipeline = pipeline
+        self.saved: PipelineInfo | None = None
+        self.setWindowTitle(
+            self.tr("Add Pipeline") if pipeline is None else self.tr("Rename Pipeline")
+        )
+        self.setMinimumWidth(600)
+        self.en_edit = QLineEdit()
+        self.en_edit.setMaxLength(m.LEN_NAME + 20)
+        self.en_edit.setPlaceholderText(self.tr("e.g. Renewals"))
+        self.zh_edit = QLineEdit()
+        self.zh_edit.setMaxLength(m.LEN_NAME + 20)
+        self.zh_edit.setPlaceholderText(self.tr("e.g. 续约"))
+        self._row(self.tr("English name"), self.en_edit, "en")
+        self._row(self.tr("Chinese name"), self.zh_edit, "zh_CN")
+        self.stages_combo = QComboBox()
+        self.stages_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        if pipeline is None:
+            self.stages_combo.addItem(
+                self.tr("The standard stages: Prospecting, Qualification, Quote, Contract"), None
+            )
+            for p in page.pipelines:
+                if p.active:
+                    self.stages_combo.addItem(
+                        self.tr("A copy of the stages of {name}").format(
+                            name=page.pipeline_label(p)
+                        ),
+                        p.id,
+                    )
+            self._row(
+                self.tr("Stages"),
+                self.stages_combo,
+                "copy_from",
+                hint=self.tr("Won and Lost always come last. You edit the stages afterwards."),
+            )
+        else:
+            en, zh = names_in(pipeline, owner.db_locale)
+            self.en_edit.setText(en)
+            self.zh_edit.setText(zh)
+        self._finish()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("Add Pipeline") if pipeline is None else self.tr("Rename")
+        )
+
+    def _field_widgets(self) -> dict[str, QWidget]:
+        return {"en": self.en_edit, "zh_CN": self.zh_edit, "copy_from": self.stages_combo}
+
+    def save(self) -> None:
+        locale = self.owner.db_locale
+        name, names = name_arguments(self.en_edit.text(), self.zh_edit.text(), locale)
+        by = self.owner.user.id
+        try:
+            if self.pipeline is None:
+                outcome = pipelines.add_pipeline(
+                    self.owner.db,
+                    by=by,
+                    name=name,
+                    names=names,
+                    copy_from=self.stages_combo.currentData(),
+                )
+            else:
+                outcome = pipelines.rename_pipeline(
+                    self.owner.db, self.pipeline.id, by=by, name=name, names=names
+                )
+        except ValidationError as exc:
+            labels = {
+                "en": self.tr("English name"),
+                "zh_CN": self.tr("Chinese name"),
+                "copy_from": self.tr("Stages"),
+            }
+            self.show_errors(
+                [
+                    (place, field_problem(labels[place], e))
+                    if (place := name_field(e.field, locale)) in labels
+                    else ("", error_message(ValidationError(e)))
+                    for e in exc.errors
+                ]
+            )
+            return
+        except CrmError as exc:
+            self.show_errors([("", refusal_text(exc))])
+            return
+        self.saved = outcome.value
+        self.changes = outcome.changes
+        self.accept()
 
 
 def stage_key(en: str, zh: str, taken: set[str], attempt: int = 0) -> str:
@@ -1802,8 +2120,8 @@ class ListsPage(_Page):
     def __init__(self, owner: SettingsDialog) -> None:
         super().__init__(
             owner,
-            owner.tr("Lists"),
-            owner.tr(
+            tr("Lists"),
+            tr(
                 "The choices offered when a deal is lost and for where a customer or deal "
                 "came from. A retired entry is no longer offered; deals that have it keep it."
             ),
@@ -1970,8 +2288,8 @@ class TargetsPage(_Page):
     def __init__(self, owner: SettingsDialog) -> None:
         super().__init__(
             owner,
-            owner.tr("Targets"),
-            owner.tr(
+            tr("Targets"),
+            tr(
                 "Goals per salesperson or for the whole team, per month or quarter. The "
                 "reports measure each against what was won, gained or done in its period."
             ),

@@ -143,19 +143,9 @@ class SignInDialog(QDialog):
             self.password.setFocus()
 
     def message(self, exc: SignInFailed) -> str:
-        if exc.code == "sign_in_locked":
-            minutes = int(exc.params.get("minutes", 5))
-            if minutes == 1:
-                return self.tr(
-                    "Too many wrong passwords in a row for this login. Wait a minute and try again."
-                )
-            return self.tr(
-                "Too many wrong passwords in a row for this login. "
-                "Wait {minutes} minutes and try again."
-            ).format(minutes=minutes)
-        if exc.code == "sign_in_disabled":
-            return self.tr("This account is disabled. Ask an admin to enable it.")
-        return self.tr("Wrong login or password.")
+        from crmdesk.ui.errors import sign_in_message
+
+        return sign_in_message(exc)
 
     def try_sign_in(self) -> None:
         try:
@@ -172,6 +162,11 @@ class SignInDialog(QDialog):
 
 class ConnectDialog(QDialog):
     """Where this PC's crmdesk keeps its data: a file here, or the team's server."""
+
+    def tr(self, text: str) -> str:  # type: ignore[override]
+        # Fixed context: Settings' DatabaseForm subclasses this dialog, and Qt would
+        # otherwise look these strings up under the subclass's name.
+        return QCoreApplication.translate("ConnectDialog", text)
 
     def __init__(self, current: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)

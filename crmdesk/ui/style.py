@@ -3,7 +3,13 @@
 ``apply_theme(app, dark=False)`` sets Qt's Fusion style, a complete palette (so a
 system in dark mode does not half-darken the light theme), the style sheet
 ``resources/theme/crmdesk.qss`` filled with the theme's colours, the icon tints and the
-app icon. It may be called again at any time to switch; icons follow at their next paint.
+app icon. It may be called again at any time to switch; icons follow at their next paint,
+the board's cards and the charts at once (they take their colours from the palette).
+``apply_theme(app, dark=None)`` follows the system's colour scheme, and switches again
+when the system does.
+
+Which theme a PC uses is its own choice, kept in ``QSettings`` (``THEME_KEY``: light,
+dark or system) and chosen in Settings › General; ``apply_saved_theme`` applies it.
 """
 
 from __future__ import annotations
@@ -11,13 +17,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from string import Template
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from crmdesk.ui import icons
 
 ACCENT = "#1c7ed6"
+#: Where this PC keeps its theme: one of THEME_CHOICES (missing: light).
+THEME_KEY = "ui/theme"
+THEME_CHOICES = ("light", "dark", "system")
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,15 @@ class Theme:
     icon_disabled: str
     nav_icon: str
     nav_icon_selected: str
+    card: str  # a deal card on the board
+    card_line: str
+    card_selected: str
+    card_selected_line: str
+    card_title: str
+    card_text: str
+    card_muted: str
+    rot: str  # a rotting deal
+    overdue: str  # an overdue next step
 
 
 LIGHT = Theme(
@@ -121,6 +139,15 @@ LIGHT = Theme(
     icon_disabled="#b8c0cc",
     nav_icon="#9ca3af",
     nav_icon_selected="#ffffff",
+    card="#ffffff",
+    card_line="#d8dde6",
+    card_selected="#eef5ff",
+    card_selected_line="#1c7ed6",
+    card_title="#1f2937",
+    card_text="#1f2937",
+    card_muted="#6b7280",
+    rot="#e8590c",
+    overdue="#e03131",
 )
 
 DARK = Theme(
@@ -171,14 +198,38 @@ DARK = Theme(
     icon_disabled="#59616e",
     nav_icon="#8d96a5",
     nav_icon_selected="#ffffff",
+    card="#2a313c",
+    card_line="#3a4350",
+    card_selected="#1f3a5a",
+    card_selected_line="#4dabf7",
+    card_title="#f1f3f5",
+    card_text="#dde2e8",
+    card_muted="#a3acb9",
+    rot="#ff922b",
+    overdue="#ff6b6b",
 )
 
 _current: Theme = LIGHT
+#: True while the theme follows the system's colour scheme (``apply_theme(dark=None)``).
+_following = False
+_listening = False
 
 
 def current_theme() -> Theme:
     """The theme last applied (light until ``apply_theme`` says otherwise)."""
     return _current
+
+
+def theme_for(palette: QPalette) -> Theme:
+    """The theme whose colours go with a palette: dark where the text is light. Painted
+    things (cards, charts) ask their widget's palette, so they follow every switch."""
+    # Read from the text, not the background: a style sheet's "background: transparent"
+    # (the board's columns) leaves an opaque black Base behind in the palette.
+    return DARK if palette.color(QPalette.ColorRole.Text).lightness() >= 128 else LIGHT
+
+
+def following_system() -> bool:
+    return _following
 
 
 def stylesheet(theme: Theme) -> str:
@@ -226,21 +277,76 @@ def palette(theme: Theme) -> QPalette:
     return p
 
 
+def system_color_scheme() -> Qt.ColorScheme:
+    """The desktop's colour scheme (``Qt.ColorScheme.Unknown`` where the platform does
+    not say), also while crmdesk has set a scheme of its own for its windows."""
+    hints = QGuiApplication.styleHints()
+    if hints is None:
+        return Qt.ColorScheme.Unknown
+    if _following or not hasattr(hints, "unsetColorScheme"):
+        return hints.colorScheme()
+    pinned = hints.colorScheme()
+    hints.unsetColorScheme()  # what the system says, not what crmdesk asked for
+    scheme = hints.colorScheme()
+    hints.setColorScheme(pinned)
+    return scheme
+
+
 def system_prefers_dark() -> bool:
     """Whether the desktop is set to a dark colour scheme (for a "follow the system"
     setting); False where the platform does not say."""
-    hints = QGuiApplication.styleHints()
-    return hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
+    return system_color_scheme() == Qt.ColorScheme.Dark
 
 
-def apply_theme(app: QApplication, dark: bool = False) -> Theme:
-    """Give ``app`` the light theme, or the dark one; returns the theme applied."""
-    global _current
+def saved_theme() -> str:
+    """This PC's theme choice: ``light``, ``dark`` or ``system``."""
+    value = str(QSettings().value(THEME_KEY, "") or "")
+    return value if value in THEME_CHOICES else "light"
+
+
+def save_theme(choice: str) -> None:
+    if choice not in THEME_CHOICES:
+        raise ValueError(f"unknown theme {choice!r}")
+    QSettings().setValue(THEME_KEY, choice)
+
+
+def apply_choice(app: QApplication, choice: str) -> Theme:
+    """Apply a theme choice: ``light``, ``dark`` or ``system``."""
+    return apply_theme(app, dark={"light": False, "dark": True}.get(choice))
+
+
+def apply_saved_theme(app: QApplication) -> Theme:
+    """Apply this PC's theme choice (the light theme when none was made)."""
+    return apply_choice(app, saved_theme())
+
+
+def _on_system_scheme_changed(scheme: Qt.ColorScheme) -> None:
+    app = QApplication.instance()
+    wants_dark = scheme == Qt.ColorScheme.Dark
+    if _following and isinstance(app, QApplication) and wants_dark != _current.dark:
+        apply_theme(app, dark=None)
+
+
+def apply_theme(app: QApplication, dark: bool | None = False) -> Theme:
+    """Give ``app`` the light theme, or the dark one, or (``dark=None``) the one the
+    system's colour scheme asks for, following it from then on; returns the theme
+    applied."""
+    global _current, _following, _listening
+    hints = app.styleHints()
+    # Not following while the scheme is changed here: the change signal it may send is ours.
+    _following = False
+    if dark is None:
+        if hints is not None and hasattr(hints, "unsetColorScheme"):
+            hints.unsetColorScheme()  # the system's scheme again, not one set before
+        dark = hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
+        if hints is not None and not _listening:
+            hints.colorSchemeChanged.connect(_on_system_scheme_changed)
+            _listening = True
+        _following = True
+    elif hints is not None and hasattr(hints, "setColorScheme"):  # Qt 6.8: title bars follow
+        hints.setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
     theme = DARK if dark else LIGHT
     _current = theme
-    hints = app.styleHints()
-    if hints is not None and hasattr(hints, "setColorScheme"):  # Qt 6.8: title bars follow
-        hints.setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
     app.setStyle("Fusion")
     icons.set_tints(
         icons.Tints(

@@ -215,7 +215,11 @@ class BoardView(QWidget):
         outer.setContentsMargins(12, 10, 12, 8)
         outer.setSpacing(8)
         bar = QHBoxLayout()
+        self.pipeline_label = QLabel(self.tr("Pipeline"))
         self.pipeline_combo = QComboBox()
+        self.pipeline_combo.setObjectName("pipelineSwitcher")
+        self.pipeline_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.pipeline_combo.setToolTip(self.tr("The pipeline the board shows"))
         self.owner_combo = QComboBox()
         self.source_combo = QComboBox()
         self.search_edit = QLineEdit()
@@ -226,6 +230,7 @@ class BoardView(QWidget):
         self.close_to = self._date_edit(self.tr("Close to: any"))
         self.clear_button = QPushButton(self.tr("Clear filters"))
         for w in (
+            self.pipeline_label,
             self.pipeline_combo,
             QLabel(self.tr("Owner")),
             self.owner_combo,
@@ -287,12 +292,19 @@ class BoardView(QWidget):
         users: list[UserInfo],
         sources: list[tuple[int, str]],
     ) -> None:
-        for combo in (self.pipeline_combo, self.owner_combo, self.source_combo):
+        """Fill the pipeline, owner and source pickers, keeping what each shows when it is
+        still there (a pipeline archived meanwhile gives way to the default one)."""
+        combos = (self.pipeline_combo, self.owner_combo, self.source_combo)
+        kept = [combo.currentData() if combo.count() else None for combo in combos]
+        for combo in combos:
             combo.blockSignals(True)
             combo.clear()
-        for p in pipelines:
-            self.pipeline_combo.addItem(p.names.get(self.lang) or p.name, p.id)
-        self.pipeline_combo.setVisible(len(pipelines) > 1)
+        active = [p for p in pipelines if p.active]
+        for p in active:
+            self.pipeline_combo.addItem(p.label(self.lang), p.id)
+        several = len(active) > 1
+        self.pipeline_combo.setVisible(several)
+        self.pipeline_label.setVisible(several)
         self.owner_combo.addItem(self.tr("Everyone"), None)
         self.owner_combo.addItem(self.tr("Me"), self.user.id)
         for u in users:
@@ -301,8 +313,19 @@ class BoardView(QWidget):
         self.source_combo.addItem(self.tr("All sources"), None)
         for sid, name in sources:
             self.source_combo.addItem(name, sid)
-        for combo in (self.pipeline_combo, self.owner_combo, self.source_combo):
+        default = next((p.id for p in active if p.is_default), None)
+        for combo, keep in zip(combos, kept, strict=True):
+            index = combo.findData(keep) if keep is not None else -1
+            if index < 0 and combo is self.pipeline_combo:
+                index = combo.findData(default)
+            combo.setCurrentIndex(max(index, 0))
+        for combo in combos:
             combo.blockSignals(False)
+
+    def pipeline_names(self) -> list[str]:
+        """The pipelines the board offers, as its switcher lists them."""
+        combo = self.pipeline_combo
+        return [combo.itemText(i) for i in range(combo.count())]
 
     def owner_ids(self) -> tuple[int, ...] | None:
         oid = self.owner_combo.currentData()

@@ -8,15 +8,17 @@ pack, so what is printed is what is on screen.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPen
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QPen
 
 from crmdesk.domain.drill import DrillSpec, drill_source
 from crmdesk.domain.reports import (
@@ -29,18 +31,84 @@ from crmdesk.domain.reports import (
     StageEfficiencyReport,
     TargetsReport,
 )
+from crmdesk.ui.reports.tables import owner_label
+from crmdesk.ui.style import theme_for
 
-# One palette for screen and paper: readable in colour and in grey.
-BLUE = "#1c7ed6"
-LIGHT_BLUE = "#a5d8ff"
-GREEN = "#2f9e44"
-LIGHT_GREEN = "#b2f2bb"
-ORANGE = "#f08c00"
-RED = "#e03131"
-GREY = "#868e96"
-LIGHT_GREY = "#dee2e6"
-INK = "#212529"
-SERIES = ["#1c7ed6", "#f08c00", "#2f9e44", "#ae3ec9", "#e03131", "#0c8599", "#5c940d", "#868e96"]
+
+@dataclass(frozen=True)
+class ChartColors:
+    """The colours a chart draws with. ``light_*`` series sit behind the main ones, so
+    they are nearer the background: paler on paper, darker on a dark screen."""
+
+    background: str
+    ink: str  # titles, labels, axis text
+    grey: str  # axes, secondary labels, outlines
+    light_grey: str  # the team behind a person, forecasts behind actuals
+    track: str  # the 100 % bar behind a target's attainment
+    legend: tuple[int, int, int, int]
+    on_bar: str  # text inside a bar
+    grid_alpha: float
+    blue: str
+    light_blue: str
+    green: str
+    light_green: str
+    orange: str
+    red: str
+    series: tuple[str, ...]
+
+
+#: The light look, and always the look on paper: readable in colour and in grey.
+PAPER = ChartColors(
+    background="#ffffff",
+    ink="#212529",
+    grey="#868e96",
+    light_grey="#dee2e6",
+    track="#eef1f5",
+    legend=(255, 255, 255, 220),
+    on_bar="#ffffff",
+    grid_alpha=0.15,
+    blue="#1c7ed6",
+    light_blue="#a5d8ff",
+    green="#2f9e44",
+    light_green="#b2f2bb",
+    orange="#f08c00",
+    red="#e03131",
+    series=("#1c7ed6", "#f08c00", "#2f9e44", "#ae3ec9", "#e03131", "#0c8599", "#5c940d", "#868e96"),
+)
+
+#: On a dark screen: the card colour of the dark theme behind brighter series.
+DARK = ChartColors(
+    background="#222831",
+    ink="#e3e7ed",
+    grey="#8d96a5",
+    light_grey="#3b4350",
+    track="#2c333e",
+    legend=(34, 40, 49, 225),
+    on_bar="#0d1117",
+    grid_alpha=0.22,
+    blue="#4dabf7",
+    light_blue="#2f5d8a",
+    green="#51cf66",
+    light_green="#2b5d3a",
+    orange="#ffa94d",
+    red="#ff6b6b",
+    series=("#4dabf7", "#ffa94d", "#69db7c", "#da77f2", "#ff8787", "#3bc9db", "#a9e34b", "#adb5bd"),
+)
+
+# The light colours by their old names (scripts and tests read them).
+BLUE, LIGHT_BLUE, GREEN, ORANGE, RED = (
+    PAPER.blue,
+    PAPER.light_blue,
+    PAPER.green,
+    PAPER.orange,
+    PAPER.red,
+)
+GREY, LIGHT_GREY, INK, SERIES = PAPER.grey, PAPER.light_grey, PAPER.ink, list(PAPER.series)
+
+
+def colors_for(palette: QPalette) -> ChartColors:
+    """The chart colours that go with a widget palette: dark ones on a dark base."""
+    return DARK if theme_for(palette).dark else PAPER
 
 
 def tr(text: str) -> str:
@@ -61,7 +129,12 @@ def pct(value: float | None) -> str:
 
 
 class ReportChart(pg.PlotWidget):
-    """A white plot with large, dark labels, a title and a legend.
+    """A plot with large labels, a title and a legend, in the colours of the palette
+    (white with dark text, or the dark theme's), and always light on paper.
+
+    The colours follow a theme switch: the last ``show_report`` is drawn again with the
+    new ones. ``set_paper(True)`` (the printed pack) keeps the light colours whatever
+    the screen shows.
 
     Signals:
         bar_clicked(DrillSpec): a bar that stands for a list of deals was clicked.
@@ -69,11 +142,23 @@ class ReportChart(pg.PlotWidget):
 
     bar_clicked = Signal(object)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every ``show_report`` remembers its arguments, so a theme switch can draw the
+        # same report again in the new colours.
+        super().__init_subclass__(**kwargs)
+        show = cls.__dict__.get("show_report")
+        if show is not None:
+            cls.show_report = _remembered(show)  # type: ignore[attr-defined]
+
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent=parent, background="w")
+        self._paper = False
+        self._recolor_pending = False
+        self.colors = PAPER
+        super().__init__(parent=parent, background=PAPER.background)
         self.setMinimumSize(360, 260)
         self.plotted: dict[str, list[Any]] = {}
         self._hits: list[tuple[float, float, float, float, DrillSpec]] = []
+        self._shown: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         item = self.getPlotItem()
         item.hideButtons()
         item.setMenuEnabled(False)
@@ -81,12 +166,54 @@ class ReportChart(pg.PlotWidget):
         font = QFont()
         font.setPointSizeF(9.5)
         for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(GREY))
-            axis.setTextPen(pg.mkPen(INK))
-            axis.setStyle(tickFont=font)
-        item.showGrid(x=False, y=True, alpha=0.15)
+            item.getAxis(name).setStyle(tickFont=font)
+        self._apply_colors(self._wanted_colors())
         self.scene().sigMouseClicked.connect(self._on_clicked)
+
+    # --- colours ----------------------------------------------------------------------------
+    def _wanted_colors(self) -> ChartColors:
+        return PAPER if self._paper else colors_for(self.palette())
+
+    def _apply_colors(self, c: ChartColors) -> None:
+        self.colors = c
+        self.setBackground(c.background)
+        item = self.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(c.grey))
+            axis.setTextPen(pg.mkPen(c.ink))  # the axis title too
+        item.showGrid(x=False, y=True, alpha=c.grid_alpha)
+
+    def follow_palette(self) -> None:
+        """Take the colours of the current palette (or paper's); a report on show is drawn
+        again in them."""
+        wanted = self._wanted_colors()
+        if wanted == self.colors:
+            return
+        self._apply_colors(wanted)
+        if self._shown is not None:
+            args, kwargs = self._shown
+            self.show_report(*args, **kwargs)  # type: ignore[attr-defined]
+
+    def set_paper(self, paper: bool = True) -> None:
+        """Draw in the light colours whatever the screen's theme (for printing)."""
+        self._paper = paper
+        self.follow_palette()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if (
+            event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+            and not self._recolor_pending
+        ):
+            # After the switch is done: drawing the report again while Qt is still
+            # handing the new palette and style sheet round crashes it.
+            self._recolor_pending = True
+            QTimer.singleShot(0, self, self._recolor)
+
+    def _recolor(self) -> None:
+        self._recolor_pending = False
+        self.follow_palette()
 
     # --- helpers for the subclasses -------------------------------------------------------
     def reset(self, title: str) -> pg.PlotItem:
@@ -97,7 +224,8 @@ class ReportChart(pg.PlotWidget):
             item.legend = None
         self.plotted = {}
         self._hits = []
-        item.setTitle(f"<span style='color:{INK};font-size:11pt;font-weight:600'>{title}</span>")
+        c = self.colors
+        item.setTitle(f"<span style='color:{c.ink};font-size:11pt;font-weight:600'>{title}</span>")
         return item
 
     def legend(self, columns: int = 1) -> pg.LegendItem:
@@ -105,10 +233,11 @@ class ReportChart(pg.PlotWidget):
         > 1, for the wide stacked charts, which leave head room for it)."""
         item = self.getPlotItem()
         offset = (-10, 10) if columns == 1 else (10, 4)
+        c = self.colors
         legend = item.addLegend(
-            offset=offset, labelTextColor=INK, labelTextSize="9pt", colCount=columns
+            offset=offset, labelTextColor=c.ink, labelTextSize="9pt", colCount=columns
         )
-        legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+        legend.setBrush(pg.mkBrush(*c.legend))
         return legend
 
     def hit(self, x0: float, x1: float, y0: float, y1: float, spec: DrillSpec) -> None:
@@ -121,10 +250,10 @@ class ReportChart(pg.PlotWidget):
         x: float,
         y: float,
         anchor: tuple[float, float],
-        color: str = INK,
+        color: str | None = None,
         bold: bool = False,
     ) -> None:
-        item = pg.TextItem(text, color=color, anchor=anchor)
+        item = pg.TextItem(text, color=color or self.colors.ink, anchor=anchor)
         font = QFont()
         font.setPointSizeF(8.5)
         font.setBold(bold)
@@ -153,6 +282,15 @@ class ReportChart(pg.PlotWidget):
             return None
         x0, x1, y0, y1, _ = found[index]
         return QPointF((x0 + x1) / 2, (y0 + y1) / 2)
+
+
+def _remembered(show: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(show)
+    def remembered(self: ReportChart, *args: Any, **kwargs: Any) -> None:
+        self._shown = (args, kwargs)
+        show(self, *args, **kwargs)
+
+    return remembered
 
 
 def _short_name(text: str) -> str:
@@ -233,6 +371,7 @@ class FunnelChart(ReportChart):
             if person is None
             else tr("Funnel: {name} and the team").format(name=person.owner_name)
         )
+        c = self.colors
         labels = [s.stage_name for s in main.stages] + [tr("Won")]
         n = len(labels)
         ys = [n - 1 - i for i in range(n)]  # first stage on top
@@ -254,18 +393,18 @@ class FunnelChart(ReportChart):
                     y=ys,
                     height=0.78,
                     width=team_values,
-                    brush=pg.mkBrush(LIGHT_GREY),
+                    brush=pg.mkBrush(c.light_grey),
                     pen=pg.mkPen(None),
                 )
             )
         brushes = []
         for i in range(n):
             if i < len(main.stages) and main.stages[i].stage_id == bottleneck:
-                brushes.append(pg.mkBrush(RED))
+                brushes.append(pg.mkBrush(c.red))
             elif i == n - 1:
-                brushes.append(pg.mkBrush(GREEN))
+                brushes.append(pg.mkBrush(c.green))
             else:
-                brushes.append(pg.mkBrush(BLUE))
+                brushes.append(pg.mkBrush(c.blue))
         item.addItem(
             pg.BarGraphItem(
                 x0=0, y=ys, height=0.56, width=values, brushes=brushes, pen=pg.mkPen(None)
@@ -288,7 +427,7 @@ class FunnelChart(ReportChart):
                     top * 0.02,
                     y - 0.5,
                     (0, 0.5),
-                    color=RED if main.stages[i].stage_id == bottleneck else GREY,
+                    color=c.red if main.stages[i].stage_id == bottleneck else c.grey,
                 )
             else:
                 self.hit(
@@ -314,6 +453,7 @@ class StageChart(ReportChart):
 
     def show_report(self, report: StageEfficiencyReport) -> None:
         item = self.reset(tr("Stage efficiency: days in stage and conversion"))
+        c = self.colors
         rows = report.rows
         xs = list(range(len(rows)))
         avg = [r.avg_days or 0.0 for r in rows]
@@ -329,16 +469,16 @@ class StageChart(ReportChart):
             x=[x - 0.19 for x in xs],
             height=avg,
             width=0.36,
-            brush=pg.mkBrush(LIGHT_BLUE),
-            brushes=[pg.mkBrush(ORANGE if h else LIGHT_BLUE) for h in hot],
+            brush=pg.mkBrush(c.light_blue),
+            brushes=[pg.mkBrush(c.orange if h else c.light_blue) for h in hot],
             pen=pg.mkPen(None),
         )
         b = pg.BarGraphItem(
             x=[x + 0.19 for x in xs],
             height=med,
             width=0.36,
-            brush=pg.mkBrush(BLUE),
-            brushes=[pg.mkBrush(RED if h else BLUE) for h in hot],
+            brush=pg.mkBrush(c.blue),
+            brushes=[pg.mkBrush(c.red if h else c.blue) for h in hot],
             pen=pg.mkPen(None),
         )
         item.addItem(a)
@@ -355,7 +495,7 @@ class StageChart(ReportChart):
                 x,
                 max(avg[x], med[x]) + top * 0.07,
                 (0.5, 1),
-                color=RED if hot_row else INK,
+                color=c.red if hot_row else c.ink,
                 bold=True,
             )
             self.hit(
@@ -381,6 +521,7 @@ class ForecastChart(ReportChart):
 
     def show_report(self, report: ForecastReport, monthly_target: Decimal | None = None) -> None:
         item = self.reset(tr("Forecast: past months against actual, coming months by weighting"))
+        c = self.colors
         legend = self.legend()
         hist = list(report.history)
         future = [b for b in report.buckets if b.key not in ("later", "no_date")]
@@ -402,14 +543,14 @@ class ForecastChart(ReportChart):
                 x=[x - 0.18 for x in hx],
                 height=[float(h.forecast) for h in hist],
                 width=0.34,
-                brush=pg.mkBrush(LIGHT_GREY),
-                pen=pg.mkPen(GREY),
+                brush=pg.mkBrush(c.light_grey),
+                pen=pg.mkPen(c.grey),
             )
             a_bar = pg.BarGraphItem(
                 x=[x + 0.18 for x in hx],
                 height=[float(h.actual) for h in hist],
                 width=0.34,
-                brush=pg.mkBrush(GREEN),
+                brush=pg.mkBrush(c.green),
                 pen=pg.mkPen(None),
             )
             item.addItem(f_bar)
@@ -421,21 +562,21 @@ class ForecastChart(ReportChart):
                 x=[x - 0.27 for x in fx],
                 height=[float(b.amount) for b in future],
                 width=0.26,
-                brush=pg.mkBrush(LIGHT_BLUE),
+                brush=pg.mkBrush(c.light_blue),
                 pen=pg.mkPen(None),
             )
             stage = pg.BarGraphItem(
                 x=fx,
                 height=[float(b.weighted_stage) for b in future],
                 width=0.26,
-                brush=pg.mkBrush(BLUE),
+                brush=pg.mkBrush(c.blue),
                 pen=pg.mkPen(None),
             )
             history = pg.BarGraphItem(
                 x=[x + 0.27 for x in fx],
                 height=[float(b.weighted_history) for b in future],
                 width=0.26,
-                brush=pg.mkBrush(ORANGE),
+                brush=pg.mkBrush(c.orange),
                 pen=pg.mkPen(None),
             )
             for bar, name in (
@@ -467,7 +608,7 @@ class ForecastChart(ReportChart):
             line = pg.InfiniteLine(
                 pos=float(monthly_target),
                 angle=0,
-                pen=pg.mkPen(RED, width=2, style=Qt.PenStyle.DashLine),
+                pen=pg.mkPen(c.red, width=2, style=Qt.PenStyle.DashLine),
             )
             item.addItem(line)
             self.label(
@@ -475,12 +616,12 @@ class ForecastChart(ReportChart):
                 -0.5,
                 float(monthly_target),
                 (0, 1.1),
-                color=RED,
+                color=c.red,
             )
             top = max(top, float(monthly_target))
         if hist and future:
             sep = pg.InfiniteLine(
-                pos=len(hist) - 0.5, angle=90, pen=pg.mkPen(GREY, style=Qt.PenStyle.DotLine)
+                pos=len(hist) - 0.5, angle=90, pen=pg.mkPen(c.grey, style=Qt.PenStyle.DotLine)
             )
             item.addItem(sep)
         _category_axis(item, "bottom", labels)
@@ -509,6 +650,7 @@ class TargetsChart(ReportChart):
         """Shows the targets of the latest target period that has begun (the table beside
         lists them all)."""
         item = self.reset(tr("Targets: attainment and where you should be by today"))
+        c = self.colors
         rows = list(report.rows)
         started = [r.period_start for r in rows if today is None or r.period_start <= today]
         if started:
@@ -516,11 +658,11 @@ class TargetsChart(ReportChart):
             rows = [r for r in rows if r.period_start == latest]
             last = date.fromordinal(rows[0].period_end.toordinal() - 1)
             item.setTitle(
-                f"<span style='color:{INK};font-size:11pt;font-weight:600'>"
+                f"<span style='color:{c.ink};font-size:11pt;font-weight:600'>"
                 + tr("Targets {start} – {end}").format(
                     start=latest.isoformat(), end=last.isoformat()
                 )
-                + f"</span><br><span style='color:{GREY};font-size:9pt'>"
+                + f"</span><br><span style='color:{c.grey};font-size:9pt'>"
                 + tr("attainment, and the mark where you should be by today")
                 + "</span>"
             )
@@ -533,7 +675,7 @@ class TargetsChart(ReportChart):
             "expected_pct": expected,
             "pace": [r.pace for r in rows],
         }
-        colors = {"ahead": GREEN, "on_track": BLUE, "behind": ORANGE}
+        colors = {"ahead": c.green, "on_track": c.blue, "behind": c.orange}
         if rows:
             item.addItem(
                 pg.BarGraphItem(
@@ -541,8 +683,8 @@ class TargetsChart(ReportChart):
                     y=ys,
                     height=0.7,
                     width=[100.0] * n,
-                    brush=pg.mkBrush("#eef1f5"),
-                    pen=pg.mkPen(LIGHT_GREY),
+                    brush=pg.mkBrush(c.track),
+                    pen=pg.mkPen(c.light_grey),
                 )
             )
             item.addItem(
@@ -551,12 +693,12 @@ class TargetsChart(ReportChart):
                     y=ys,
                     height=0.38,
                     width=[min(s, 150.0) for s in shares],
-                    brushes=[pg.mkBrush(colors.get(r.pace, BLUE)) for r in rows],
+                    brushes=[pg.mkBrush(colors.get(r.pace, c.blue)) for r in rows],
                     pen=pg.mkPen(None),
                 )
             )
             for y, e, s, r in zip(ys, expected, shares, rows, strict=True):
-                mark = pg.PlotDataItem([e, e], [y - 0.33, y + 0.33], pen=pg.mkPen(INK, width=3))
+                mark = pg.PlotDataItem([e, e], [y - 0.33, y + 0.33], pen=pg.mkPen(c.ink, width=3))
                 item.addItem(mark)
                 self.label(f"{s:.0f}%", min(s, 150.0), y, (-0.1, 0.5), bold=True)
                 if r.metric == "won_amount":
@@ -567,7 +709,10 @@ class TargetsChart(ReportChart):
                         y + 0.35,
                         DrillSpec("won", owner_id=r.owner_id),
                     )
-        labels = [f"{r.owner_name} · {metric_names.get(r.metric, r.metric)}" for r in rows]
+        labels = [
+            f"{owner_label(r.owner_id, r.owner_name)} · {metric_names.get(r.metric, r.metric)}"
+            for r in rows
+        ]
         _category_axis(item, "left", list(reversed(labels)))
         top = max([*shares, 110.0])
         # Room right of the longest bar for its percentage.
@@ -584,6 +729,7 @@ class PerformanceChart(ReportChart):
 
     def show_report(self, report: PerformanceReport) -> None:
         item = self.reset(tr("Won amount per salesperson"))
+        c = self.colors
         rows = sorted(report.rows, key=lambda r: (-r.won_amount, r.owner_name))
         xs = list(range(len(rows)))
         self.plotted = {
@@ -596,14 +742,14 @@ class PerformanceChart(ReportChart):
                     x=xs,
                     height=[float(r.won_amount) for r in rows],
                     width=0.62,
-                    brush=pg.mkBrush(BLUE),
+                    brush=pg.mkBrush(c.blue),
                     pen=pg.mkPen(None),
                 )
             )
         top = max([float(r.won_amount) for r in rows] + [1.0])
         for x, r in zip(xs, rows, strict=True):
             self.label(money_short(r.won_amount), x, float(r.won_amount), (0.5, 1.05), bold=True)
-            self.label(f"{r.won_count} · {pct(r.close_rate)}", x, 0, (0.5, -0.2), color="#ffffff")
+            self.label(f"{r.won_count} · {pct(r.close_rate)}", x, 0, (0.5, -0.2), color=c.on_bar)
             self.hit(
                 x - 0.31,
                 x + 0.31,
@@ -626,6 +772,7 @@ class NewCustomersChart(ReportChart):
 
     def show_report(self, report: NewCustomersReport) -> None:
         item = self.reset(tr("New customers per month, by source"))
+        c = self.colors
         months = sorted(report.total.by_month)
         rows = [r for r in report.rows if r.new_customers]
         self.plotted = {"months": months}
@@ -640,11 +787,16 @@ class NewCustomersChart(ReportChart):
                 y0=list(base),
                 height=heights,
                 width=0.7,
-                brush=pg.mkBrush(SERIES[i % len(SERIES)]),
-                pen=pg.mkPen("#ffffff", width=0.5),
+                brush=pg.mkBrush(c.series[i % len(c.series)]),
+                pen=pg.mkPen(c.background, width=0.5),
             )
             item.addItem(bar)
-            legend.addItem(bar, f"{r.source_name} ({pct(r.lead_to_won_rate)} {tr('won')})")
+            legend.addItem(
+                bar,
+                tr("{source} ({rate} won)").format(
+                    source=r.source_name, rate=pct(r.lead_to_won_rate)
+                ),
+            )
             for x, m, h, b in zip(xs, months, heights, base, strict=True):
                 if h:
                     self.hit(
@@ -679,6 +831,7 @@ class ActivityChart(ReportChart):
         self, report: ActivityReport, kind_names: dict[str, str], weeks: int = 26
     ) -> None:
         item = self.reset(tr("Done activities per week, by kind"))
+        c = self.colors
         per: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for row in report.rows:
             per[row.bucket][row.kind] += row.count
@@ -697,8 +850,8 @@ class ActivityChart(ReportChart):
                 y0=list(base),
                 height=heights,
                 width=0.72,
-                brush=pg.mkBrush(SERIES[i]),
-                pen=pg.mkPen("#ffffff", width=0.5),
+                brush=pg.mkBrush(c.series[i]),
+                pen=pg.mkPen(c.background, width=0.5),
             )
             item.addItem(bar)
             legend.addItem(bar, kind_names.get(kind, kind))

@@ -291,6 +291,7 @@ def render_chart(
     """Lay ``chart`` out offscreen at ``logical_width``, fill it with ``show`` and render
     it into an image ``pixels`` wide: sharp on paper, with its fonts at their size."""
     w, h = logical_width, round(logical_width * aspect)
+    chart.set_paper(True)  # light on paper, whatever the screen's theme
     chart.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     chart.resize(w, h)
     chart.show()  # lays the plot out at its size (nothing appears on screen)

@@ -532,18 +532,39 @@ class ReportsTab(LazyView):
             edit.dateChanged.connect(self._on_dates_edited)
 
     def _fill_filters(self) -> None:
+        """Fill the people, pipeline and source pickers, keeping what each shows when it
+        is still there; the pipeline starts on the default one. Called again when the bus
+        reports new users, pipelines or sources."""
+        combos = (self.owner, self.pipeline, self.source)
+        kept = [combo.currentData() if combo.count() else None for combo in combos]
+        for combo in combos:
+            combo.blockSignals(True)
+            combo.clear()
         self.owner.addItem(self.tr("Whole team"), None)
         for u in users.list_users(self.db):
             # A rep sees reports for themselves and the team's totals only.
             if self.user.role != Role.REP or u.id == self.user.id:
                 self.owner.addItem(u.name, u.id)
-        for p in pipelines.list_pipelines(self.db):
-            self.pipeline.addItem(p.names.get(self.lang) or p.name, p.id)
+        found = pipelines.list_pipelines(self.db, include_inactive=True)
+        # The active pipelines, then the archived ones, whose past the reports still show.
+        for p in sorted(found, key=lambda p: not p.active):
+            label = p.label(self.lang)
+            if not p.active:
+                label = self.tr("{name} (archived)").format(name=label)
+            self.pipeline.addItem(label, p.id)
         self.source.addItem(self.tr("All sources"), None)
         for item in lists.list_items(self.db, "sources"):
             self.source.addItem(
                 item.label(self.lang) if hasattr(item, "label") else item.name, item.id
             )
+        default = next((p.id for p in found if p.is_default), None)
+        for combo, keep in zip(combos, kept, strict=True):
+            index = combo.findData(keep) if keep is not None else -1
+            if index < 0 and combo is self.pipeline:
+                index = combo.findData(default)
+            combo.setCurrentIndex(max(index, 0))
+        for combo in combos:
+            combo.blockSignals(False)
 
     # --- the filter -----------------------------------------------------------------------
     def today(self) -> date:
@@ -630,6 +651,11 @@ class ReportsTab(LazyView):
             self._stale = True
 
     def _on_bus_changed(self, changes: Any) -> None:
+        # The pickers and the currency follow at once, even while the tab is hidden.
+        if changes.touches(Change.STAGES | Change.USERS | Change.LISTS):
+            self._fill_filters()
+        if changes.touches(Change.SETTINGS):
+            self.currency = get_setting(self.db, "currency", "USD") or "USD"
         # Several writes in a row (a drag of many cards) load once.
         if changes.touches(self.RELOAD_ON):
             self._cache.clear()

@@ -40,6 +40,12 @@ class Line:
     deal_id: int | None = None
 
 
+def owner_label(owner_id: int | None, name: str) -> str:
+    """A row's salesperson, or the team for the team's row (whose name the metrics give
+    in English)."""
+    return tr("Team") if owner_id is None else name
+
+
 def _col(title: str, i: int, text: Any = None, right: bool = True) -> Column[Line]:
     show = text or (lambda v: "–" if v is None else str(v))
     return Column(
@@ -74,7 +80,7 @@ def funnel_table(report: FunnelReport) -> tuple[list[Column[Line]], list[Line]]:
         lines.append(
             Line(
                 (
-                    f.owner_name,
+                    owner_label(f.owner_id, f.owner_name),
                     f.created,
                     *[s.reached for s in f.stages],
                     f.won,
@@ -170,7 +176,7 @@ def targets_table(
         lines.append(
             Line(
                 (
-                    r.owner_name,
+                    owner_label(r.owner_id, r.owner_name),
                     metric_names.get(r.metric, r.metric),
                     f"{fmt.short_date(r.period_start)} – {fmt.short_date(_last_day(r.period_end))}",
                     _Shown(r.value, show),
@@ -239,7 +245,7 @@ def performance_table(
     def line(r: PerformanceRow) -> Line:
         return Line(
             (
-                r.owner_name,
+                owner_label(r.owner_id, r.owner_name),
                 r.won_count,
                 r.won_amount,
                 r.close_rate,

@@ -7,8 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BUILD_STAMP := $(VENV)/.build-stamp
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 
-.PHONY: demo test venv lint format bench screenshots dist dist-check clean
+.PHONY: demo test venv lint format bench screenshots translations dist dist-check clean
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +26,7 @@ demo: $(STAMP)
 ## Run the whole test suite, offscreen. PostgreSQL tests run when
 ## CRMDESK_TEST_DATABASE_URL is set (see .ci/run), and say why they skip otherwise.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crmdesk tests benchmarks
@@ -54,6 +56,13 @@ dist: $(BUILD_STAMP)
 ## --self-test from the bundle itself.
 dist-check: dist
 	$(BIN)/python build_spec/check_bundle.py dist/crmdesk
+
+## The translation catalogue: resources/translations/crmdesk_zh_CN.ts gets every tr()
+## string of crmdesk/ui (new ones unfinished), then compiles to the .qm that the app loads.
+## Commit both. `build_spec/i18n.py check` lists problems and unfinished strings.
+translations: $(STAMP)
+	$(BIN)/python build_spec/i18n.py update
+	$(BIN)/python build_spec/i18n.py compile
 
 ## The screenshots in docs/screenshots (Chinese needs a CJK font installed).
 screenshots: $(STAMP)

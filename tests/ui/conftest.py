@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from crmdesk.db.engine import Database
@@ -45,6 +45,24 @@ def _fresh_window_state() -> Iterator[None]:
     QSettings().clear()
     yield
     QSettings().clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_widgets_left_behind() -> Iterator[None]:
+    """Delete the windows a test leaves open (dialogs it built without qtbot, say).
+
+    Otherwise they pile up in the one QApplication of the test process, and every later
+    test that switches the theme or the language (which reaches every widget) pays for
+    them all: one such test took 47 s after the rest of the suite and 7 s alone."""
+    yield
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        if widget.parent() is None:
+            widget.hide()
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(autouse=True)

@@ -68,7 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("migrate", help="create or upgrade the database schema")
+    p = sub.add_parser(
+        "migrate",
+        help="create or upgrade the database schema",
+        description="Create the database's tables, or upgrade an older schema. The "
+        "database is backed up first: an SQLite file to <name>.backup-<schema>-<time>."
+        "sqlite3 next to it, a PostgreSQL database to a JSON dump (password hashes "
+        "included) in the 'backups' folder of crmdesk's data folder, of which the newest "
+        "N are kept (the backup_keep setting, 14 by default). A failed backup stops the "
+        "upgrade.",
+    )
+    p.add_argument(
+        "--no-backup",
+        action="store_true",
+        help="PostgreSQL: upgrade without the automatic JSON backup (take one with pg_dump first)",
+    )
     _add_db_option(p)
 
     p = sub.add_parser("db-info", help="show the database, its schema revision and row counts")
@@ -238,12 +252,17 @@ def _open(  # type: ignore[no-untyped-def]
     create: bool = True,
     upgrade: bool | None = None,
     verify: bool = True,
+    backup_server: Any = None,
 ):
     from crmdesk.db.migrate import open_database
     from crmdesk.services.setup import ensure_initialized
 
     result = open_database(
-        getattr(args, "db", None), create=create, upgrade_schema=upgrade, verify=verify
+        getattr(args, "db", None),
+        create=create,
+        upgrade_schema=upgrade,
+        verify=verify,
+        backup_server=backup_server,
     )
     if result.backup is not None:
         print(
@@ -258,7 +277,30 @@ def _open(  # type: ignore[no-untyped-def]
 def cmd_migrate(args: argparse.Namespace) -> int:
     from crmdesk.db.migrate import current_revision
 
-    result = _open(args, upgrade=True)
+    removed: list[Path] = []
+
+    def backup_server(db: Any, revision: str) -> Path:
+        """PostgreSQL, before the upgrade: a JSON dump, the newest backup_keep kept."""
+        from crmdesk.portability.backup import backup_before_migration
+
+        print(
+            f"crmdesk: backing up {db.display_url} (schema {revision}) before upgrading it ...",
+            file=sys.stderr,
+        )
+        try:
+            made = backup_before_migration(db, revision)
+        except CrmError as exc:
+            raise CliError(
+                f"the automatic backup before the upgrade failed, so nothing was changed: "
+                f"{_one_line(exc)}. Back the database up yourself (pg_dump), then run "
+                "'crmdesk migrate --no-backup'"
+            ) from exc
+        removed.extend(made.removed)
+        return made.taken
+
+    result = _open(args, upgrade=True, backup_server=None if args.no_backup else backup_server)
+    for old in removed:
+        print(f"crmdesk: removed the older automatic backup {old}", file=sys.stderr)
     rev = current_revision(result.db)
     if result.created:
         print(f"Created {result.db.display_url} at schema {rev}.")

@@ -245,13 +245,18 @@ def open_database(
     upgrade_schema: bool | None = None,
     pg_schema: str | None = None,
     verify: bool = True,
+    backup_server: Callable[[Database, str], Path] | None = None,
 ) -> OpenResult:
     """Open (and if needed create or upgrade) a crmdesk database.
 
     * A new or empty database is created at the head schema when ``create``.
     * An older SQLite schema is backed up first, then upgraded. An older
       PostgreSQL schema is upgraded only by ``crmdesk migrate`` (a shared server
-      is backed up by its admin with ``pg_dump``; see docs/team-setup.md).
+      is backed up by its admin with ``pg_dump``; see docs/team-setup.md), after
+      ``backup_server(db, revision)`` when given: it backs the database up at its
+      older ``revision`` and returns the file (``crmdesk migrate`` writes a JSON dump,
+      :func:`crmdesk.portability.backup.backup_before_migration`). An error it
+      raises stops the upgrade; nothing is changed.
     * A newer schema, a foreign or corrupt file is refused, untouched.
 
     ``upgrade_schema`` None means: upgrade SQLite files, not shared servers.
@@ -304,6 +309,8 @@ def open_database(
                 )
             if path is not None:
                 backup = backup_sqlite(path, label=state.revision or "none")
+            elif backup_server is not None:
+                backup = backup_server(Database(engine), state.revision or "none")
             upgrade(engine)
             upgraded_from = state.revision
     except DatabaseOpenError:
@@ -312,6 +319,9 @@ def open_database(
     except DBAPIError as exc:
         engine.dispose()
         raise _refuse(url, f"could not be prepared ({_first_line(exc)})") from exc
+    except Exception:  # a failed backup_server among others: nothing was changed
+        engine.dispose()
+        raise
     return OpenResult(Database(engine), state.empty, upgraded_from, backup)
 
 

@@ -24,9 +24,10 @@ from crmdesk.importing.binding import Binding
 from crmdesk.importing.fields import FIELDS
 from crmdesk.importing.lookups import Lookups, New, Ref, ident, new_records
 from crmdesk.importing.mapping import ImportMapping
-from crmdesk.importing.messages import RowIssue
+from crmdesk.importing.messages import RowIssue, human_list
 from crmdesk.importing.reader import Cell, SourceRow
 from crmdesk.importing.values import CellError, DateReader, read_amount, read_bool, read_text
+from crmdesk.portability.tables import copy_rows
 from crmdesk.services._common import CLOCK_SKEW, CURRENCY_RE
 
 #: Rows per INSERT ... executemany (as the demo generator).
@@ -94,6 +95,9 @@ class Planner:
         self._max_len = {f.name: f.max_len for f in FIELDS[self.entity]}
         self._amounts: dict[str, Any] = {}
         self._latest = env.now + CLOCK_SKEW
+        # Each key's first line and what the row gives (see repeat()).
+        self._first: dict[Any, tuple[int, tuple[Cell, ...]]] = {}
+        self._compared = sorted(self._getters)
 
     # --- the steps --------------------------------------------------------------------------
 
@@ -129,6 +133,54 @@ class Planner:
         for new in made:
             out[new.kind].append(new.name)
         return out
+
+    # --- repeated keys -----------------------------------------------------------------------
+
+    def repeat(
+        self, row: Row, identity: Any, name: str, value: str, *, what: str | None = None
+    ) -> Skip | bool:
+        """Whether the row repeats a key (``identity``) an earlier row of the file had.
+
+        False for the first row with the key (remembered). A later row that gives the
+        same value for every field the mapping reads is an identical repeat, left as it
+        is: a :class:`Skip` (a sales team file names each manager on every one of their
+        agents' rows). A later row with other values is a problem naming both lines and
+        the columns that differ (True): a record cannot be imported from two versions.
+        ``what`` names the record for a key that is not the mapping's key column
+        (``duplicate_row_conflict``).
+        """
+        first = self._first.get(identity)
+        if first is None:
+            self._first[identity] = (row.line, row.cells)  # compared only if repeated
+            return False
+        first_line, first_cells = first
+        if first_cells == row.cells:
+            return Skip(row.line)
+        given = self._given(row.cells)
+        first_given = self._given(first_cells)
+        if given == first_given:
+            return Skip(row.line)
+        differ = {
+            self.binding.column(f) or f
+            for f, a, b in zip(self._compared, first_given, given, strict=True)
+            if a != b
+        }
+        headers = self.binding.headers
+        order = {h: i for i, h in reversed(list(enumerate(headers)))}
+        params: dict[str, Any] = {
+            "value": value,
+            "first_line": first_line,
+            "columns": human_list(sorted(differ, key=lambda c: (order.get(c, len(headers)), c))),
+        }
+        if what is None:
+            self.issue(row, name, "duplicate_key_conflict", **params)
+        else:
+            self.issue(row, name, "duplicate_row_conflict", what=what, **params)
+        return True
+
+    def _given(self, cells: tuple[Cell, ...]) -> tuple[Cell | None, ...]:
+        """What the row gives each field the mapping reads (after value maps)."""
+        return tuple(self._getters[f](cells) for f in self._compared)
 
     # --- reading fields ---------------------------------------------------------------------
 
@@ -309,10 +361,12 @@ def reserve_ids(s: Session, table: Table, n: int) -> list[int]:
         seq = s.execute(
             text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}
         ).scalar_one()
-        got = s.execute(
-            text("SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n)"),
+        got = s.execute(  # one array, not a row per id
+            text(
+                "SELECT ARRAY(SELECT nextval(CAST(:seq AS regclass)) FROM generate_series(1, :n))"
+            ),
             {"seq": seq, "n": n},
-        ).scalars()
+        ).scalar_one()
         return sorted(got)
     start = (s.execute(select(func.max(table.c.id))).scalar_one() or 0) + 1
     return list(range(start, start + n))
@@ -327,8 +381,12 @@ def bulk_insert(
     done: int = 0,
     total: int = 0,
 ) -> None:
+    postgres = s.get_bind().dialect.name == "postgresql"
     for i in range(0, len(rows), CHUNK):
-        s.execute(insert(table), rows[i : i + CHUNK])
+        if postgres:
+            copy_rows(s.connection(), table, rows[i : i + CHUNK])
+        else:
+            s.execute(insert(table), rows[i : i + CHUNK])
         if tick is not None:
             tick(phase, min(done + i + CHUNK, total), total)
 

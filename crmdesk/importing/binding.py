@@ -58,7 +58,6 @@ class Binding:
         if missing:
             raise ImportFileError(
                 "file_missing_columns",
-                s="s" if len(missing) > 1 else "",
                 columns=human_list(missing),
                 found=human_list([h for h in self.headers if h], limit=40),
             )

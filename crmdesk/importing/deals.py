@@ -25,11 +25,13 @@ stays won or lost (history is append-only), which is reported on the row.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from crmdesk.db import models as m
@@ -50,6 +52,7 @@ from crmdesk.importing.base import (
 from crmdesk.importing.lookups import New, PipelineRef, Ref, StageRef, ident, new_records
 from crmdesk.importing.reader import SourceRow
 from crmdesk.importing.values import CellError
+from crmdesk.portability.tables import copy_send, copy_values
 from crmdesk.services._common import setting
 from crmdesk.services.deals import AUDITED_COLUMNS, _audit_text
 
@@ -174,7 +177,6 @@ class DealPlanner(Planner):
 
     def prepare(self, rows: Sequence[SourceRow]) -> None:
         self.key = self.mapping.key is not None
-        self.seen: dict[str, int] = {}
         self.existing: dict[str, _Existing] = {}
         self.currency_default = setting(self.s, "currency", "USD") or "USD"
         getter = self.binding.getter("external_ref")
@@ -182,7 +184,11 @@ class DealPlanner(Planner):
             return
         refs = sorted({str(v).strip() for r in rows if (v := getter(r.cells)) is not None})
         d, st = m.Deal, m.Stage
-        for part in chunks(refs):
+        postgres = self.s.get_bind().dialect.name == "postgresql"
+        # PostgreSQL: one array parameter per 50,000 keys (an IN list of thousands of
+        # parameters costs psycopg more to send than the server to answer); SQLite:
+        # at most 999 parameters per statement.
+        for part in chunks(refs, 50_000) if postgres else chunks(refs):
             found = self.s.execute(
                 select(
                     d.id,
@@ -205,7 +211,11 @@ class DealPlanner(Planner):
                     d.version,
                 )
                 .join(st, st.id == d.stage_id)
-                .where(d.external_ref.in_(part))
+                .where(
+                    d.external_ref == any_(bindparam("refs", list(part), type_=ARRAY(String)))
+                    if postgres
+                    else d.external_ref.in_(part)
+                )
             )
             for row in found:
                 self.existing[row.external_ref] = _Existing(row)
@@ -219,11 +229,9 @@ class DealPlanner(Planner):
         row.new = True
         existing = None
         if ref is not None:
-            first = self.seen.get(ref)
-            if first is not None:
-                self.issue(row, "external_ref", "duplicate_key", value=ref, first_line=first)
-                return None
-            self.seen[ref] = row.line
+            repeated = self.repeat(row, ref, "external_ref", ref)
+            if repeated:
+                return repeated if isinstance(repeated, Skip) else None
             existing = self.existing.get(ref)
         if row.failed:
             return None
@@ -497,15 +505,36 @@ class DealPlanner(Planner):
         now = env.now
         ids = reserve_ids(s, m.Deal.__table__, len(news))
         n_trans = sum(1 if p.stage.kind is StageKind.OPEN else 2 for p in news)
-        trans_ids = iter(reserve_ids(s, m.StageTransition.__table__, n_trans))
         deals_t, trans_t = m.Deal.__table__, m.StageTransition.__table__
+        # The mask the database's triggers give a deal for these transitions (bit
+        # ``slot`` of each stage entered): given up front, the trigger finds it right
+        # and does not write the deal again (PostgreSQL, migration 0008). The trigger
+        # still computes it; this is only the value it will find.
+        bit = {
+            sid: 1 << slot
+            for sid, slot in s.execute(select(m.Stage.id, m.Stage.slot))
+            if slot is not None
+        }
+        tids = reserve_ids(s, m.StageTransition.__table__, n_trans)
+        # Where each chunk's transitions start in ``tids``.
+        starts = [0]
         for lo in range(0, len(news), CHUNK):
+            chunk = news[lo : lo + CHUNK]
+            starts.append(
+                starts[-1] + sum(1 if p.stage.kind is StageKind.OPEN else 2 for p in chunk)
+            )
+
+        def build(k: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            """The deal and transition rows of chunk ``k``."""
+            lo = k * CHUNK
+            trans_ids = iter(tids[starts[k] : starts[k + 1]])
             deal_rows: list[dict[str, Any]] = []
             trans_rows: list[dict[str, Any]] = []
             for p, did in zip(news[lo : lo + CHUNK], ids[lo : lo + CHUNK], strict=True):
                 stage = p.stage
                 closed = stage.kind is not StageKind.OPEN
                 lost = stage.kind is StageKind.LOST
+                first = p.open_stage if closed else stage
                 deal_rows.append(
                     {
                         "id": did,
@@ -529,9 +558,10 @@ class DealPlanner(Planner):
                         "version": 1,
                         "updated_at": now,
                         "updated_by_id": by,
+                        "reached_mask": bit.get(first.id, 0)
+                        | (bit.get(stage.id, 0) if closed else 0),
                     }
                 )
-                first = p.open_stage if closed else stage
                 trans_rows.append(
                     {
                         "id": next(trans_ids),
@@ -553,9 +583,37 @@ class DealPlanner(Planner):
                             "by_user_id": by,
                         }
                     )
-            bulk_insert(s, deals_t, deal_rows)
-            bulk_insert(s, trans_t, trans_rows)
-            tick("writing", min(lo + CHUNK, len(news)), total)
+            return deal_rows, trans_rows
+
+        chunks_n = len(starts) - 1
+        if s.get_bind().dialect.name != "postgresql":
+            for k in range(chunks_n):
+                deal_rows, trans_rows = build(k)
+                bulk_insert(s, deals_t, deal_rows)
+                bulk_insert(s, trans_t, trans_rows)
+                tick("writing", min((k + 1) * CHUNK, len(news)), total)
+            return ids
+        # PostgreSQL: the next chunk's rows are made ready (in a thread of their own)
+        # while the server takes the last one's; COPY, whose statement-level triggers
+        # (migration 0008) then recompute the facts once per chunk.
+        conn = s.connection()
+        dialect = conn.dialect
+
+        def prepare(k: int) -> tuple[Any, Any]:
+            deal_rows, trans_rows = build(k)
+            return copy_values(deals_t, deal_rows, dialect), copy_values(
+                trans_t, trans_rows, dialect
+            )
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crmdesk-import") as pool:
+            ready = pool.submit(prepare, 0)
+            for k in range(chunks_n):
+                (deal_names, deal_values), (trans_names, trans_values) = ready.result()
+                if k + 1 < chunks_n:
+                    ready = pool.submit(prepare, k + 1)
+                copy_send(conn, deals_t, deal_names, deal_values)
+                copy_send(conn, trans_t, trans_names, trans_values)
+                tick("writing", min((k + 1) * CHUNK, len(news)), total)
         return ids
 
     def _update_rows(

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError
 
 from crmdesk.db.engine import Database
@@ -80,6 +81,21 @@ PLANNERS: dict[str, type[Planner]] = {
 }
 #: How often (rows) the progress callback hears from the checking phase.
 PROGRESS_EVERY = 1_000
+#: PostgreSQL: the tables an import writes (the triggers' stage_visits included).
+WRITTEN_TABLES = (
+    "users",
+    "lead_sources",
+    "lost_reasons",
+    "customers",
+    "contacts",
+    "deals",
+    "stage_transitions",
+    "stage_visits",
+    "activities",
+    "audit_log",
+)
+#: PostgreSQL: an import writing this many rows refreshes the planner's statistics.
+ANALYZE_AFTER = 1_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -240,7 +256,10 @@ def run_import(
                 if rejected and rejects_path is not None:
                     temp_rejects = _write_rejects(Path(rejects_path), table, issues)
                 writes = [p for p in plans if not isinstance(p, Skip)]
+                _hold_statistics(s)
                 changes = planner.write(writes, tick)
+                if len(writes) >= ANALYZE_AFTER:
+                    _analyze(s)
                 tick("writing", len(writes), len(writes))  # the last chance to cancel
                 result = _done(
                     _replace(
@@ -374,6 +393,26 @@ def _plan(planner: Planner, table: Table, tick: Callable[[str, int, int], None])
             plans.append(plan)
     tick("checking", total, total)
     return planner.finish(plans)
+
+
+def _hold_statistics(s: Any) -> None:
+    """PostgreSQL: no ANALYZE by another session (autovacuum, a database-wide one) while
+    the import writes. It cannot see the uncommitted rows, would record the tables as
+    empty, and the triggers' statements (planned when they run) would then scan whole
+    tables for every thousand rows written. Reads and writes are not blocked; a second
+    import waits for this one. As :class:`crmdesk.portability.tables.TableWriter`."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text(f"LOCK TABLE {', '.join(WRITTEN_TABLES)} IN SHARE UPDATE EXCLUSIVE MODE"))
+
+
+def _analyze(s: Any) -> None:
+    """PostgreSQL, after a large write: fresh statistics for the written tables, in the
+    import's transaction (which counts its own new rows). Without them the plans made
+    while the tables were small or empty (prepared statements, the next import's
+    lookups, the reports) would go on scanning them whole until autovacuum, which may
+    be off, analyzes them."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text(f"ANALYZE {', '.join(WRITTEN_TABLES)}"))
 
 
 def _column_order(binding: Binding, issue: RowIssue) -> int:

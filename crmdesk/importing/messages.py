@@ -69,7 +69,7 @@ FILE_MESSAGES: dict[str, str] = {
         "rename one of them."
     ),
     "file_missing_columns": (
-        "The file lacks the column{s} {columns} that the mapping reads. Its columns are: {found}."
+        "The file lacks these columns that the mapping reads: {columns}. Its columns are: {found}."
     ),
     "xlsx_unreadable": "The file cannot be read as an Excel workbook (.xlsx): {reason}.",
     "xlsx_several_sheets": (
@@ -135,7 +135,7 @@ MAPPING_MESSAGES: dict[str, str] = {
 ROW_MESSAGES: dict[str, str] = {
     "required": "{field} is required but the cell is empty",
     "too_long": "{field} is {length:,} characters long; at most {max:,} are allowed",
-    "bad_date": "{value!r} is not a date in the form {formats}",
+    "bad_date": "{value!r} is not a date in one of the forms {formats}",
     "bad_number": "{value!r} is not a number",
     "negative": "{value!r} is negative; an amount must be 0 or more",
     "too_large": "{value!r} is too large (at most {max})",
@@ -178,6 +178,14 @@ ROW_MESSAGES: dict[str, str] = {
     "needs_deal_or_customer": "an activity needs a deal or a customer",
     "duplicate_key": "{value!r} already appears on line {first_line}",
     "duplicate_row": "the same {what} {value!r} already appears on line {first_line}",
+    "duplicate_key_conflict": (
+        "{value!r} already appears on line {first_line}, with other values in {columns}; "
+        "keep one of the two rows"
+    ),
+    "duplicate_row_conflict": (
+        "the same {what} {value!r} already appears on line {first_line}, with other values "
+        "in {columns}; keep one of the two rows"
+    ),
     "ref_taken": (
         "a record with the external id {value!r} already exists; to update it, name this "
         "column as the mapping's key"
@@ -299,8 +307,9 @@ class RowIssue:
 
 
 def human_list(items: list[str] | tuple[str, ...], *, limit: int = 12) -> str:
-    """``a, b, c`` (quoted), cut after ``limit`` items with the number left out."""
+    """``"a", "b", "c"`` (quoted), cut after ``limit`` items with the number left out as
+    ``… (+n)``: no English words, since the app shows it inside translated sentences."""
     shown = [f'"{x}"' for x in items[:limit]]
     if len(items) > limit:
-        shown.append(f"and {len(items) - limit} more")
-    return ", ".join(shown) if shown else "none"
+        shown.append(f"… (+{len(items) - limit})")
+    return ", ".join(shown) if shown else "–"

@@ -169,7 +169,6 @@ class CustomerPlanner(_KeyedPlanner):
 
     def prepare(self, rows: Sequence[SourceRow]) -> None:
         self.keyed = self.mapping.key is not None
-        self.seen: dict[str, int] = {}
         c = m.Customer
         found = self.s.execute(
             select(
@@ -205,18 +204,12 @@ class CustomerPlanner(_KeyedPlanner):
             return None
         identity = ref if self.keyed else (fold(company) if company else None)
         if identity is not None:
-            first = self.seen.get(identity)
-            if first is not None:
-                self.issue(
-                    row,
-                    "external_ref" if self.keyed else "company",
-                    "duplicate_key" if self.keyed else "duplicate_row",
-                    value=ref if self.keyed else company,
-                    what="company",
-                    first_line=first,
-                )
-                return None
-            self.seen[identity] = row.line
+            if self.keyed:
+                repeated = self.repeat(row, identity, "external_ref", identity)
+            else:
+                repeated = self.repeat(row, identity, "company", company or "", what="company")
+            if repeated:
+                return repeated if isinstance(repeated, Skip) else None
         current = None
         if self.keyed:
             current = self.by_ref.get(ref)  # type: ignore[arg-type]
@@ -270,7 +263,6 @@ class ContactPlanner(_KeyedPlanner):
     TEXTS = ("title", "phone", "notes")
 
     def prepare(self, rows: Sequence[SourceRow]) -> None:
-        self.seen: dict[tuple[Any, str], int] = {}
         c = m.Contact
         self.current: dict[tuple[int, str], _Current] = {}
         for r in self.s.execute(
@@ -287,11 +279,9 @@ class ContactPlanner(_KeyedPlanner):
         if row.failed or customer is None or name is None:
             return None
         identity = (id(customer) if isinstance(customer, New) else customer, fold(name))
-        first = self.seen.get(identity)
-        if first is not None:
-            self.issue(row, "name", "duplicate_row", what="contact", value=name, first_line=first)
-            return None
-        self.seen[identity] = row.line
+        repeated = self.repeat(row, identity, "name", name, what="contact")
+        if repeated:
+            return repeated if isinstance(repeated, Skip) else None
         current = None if isinstance(customer, New) else self.current.get((customer, fold(name)))
         if current is not None:
             self.key_value = name
@@ -412,7 +402,6 @@ class UserPlanner(_KeyedPlanner):
     key_field = "login"
 
     def prepare(self, rows: Sequence[SourceRow]) -> None:
-        self.seen: dict[str, int] = {}
         u = m.User
         self.exact: dict[str, _Current] = {}
         self.folded: dict[str, list[_Current]] = {}
@@ -431,11 +420,9 @@ class UserPlanner(_KeyedPlanner):
             self.issue(row, "login", "bad_login", value=login)
         if row.failed or login is None:
             return None
-        first = self.seen.get(login.casefold())
-        if first is not None:
-            self.issue(row, "login", "duplicate_key", value=login, first_line=first)
-            return None
-        self.seen[login.casefold()] = row.line
+        repeated = self.repeat(row, login.casefold(), "login", login)
+        if repeated:
+            return repeated if isinstance(repeated, Skip) else None
         current = self.exact.get(login)
         if current is None and len(self.folded.get(login.casefold(), [])) == 1:
             current = self.folded[login.casefold()][0]

@@ -94,7 +94,7 @@ class DateReader:
         shown = [human_format(f) for f in formats] or ["YYYY-MM-DD"]
         if formats:
             shown.append("YYYY-MM-DD")
-        self.expected = " or ".join(dict.fromkeys(shown))
+        self.expected = ", ".join(dict.fromkeys(shown))
 
     def _naive(self, text: str) -> datetime:
         for fmt in self.formats:

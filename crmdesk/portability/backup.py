@@ -31,6 +31,7 @@ import re
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -100,6 +101,15 @@ class RestoreReport:
 
 
 @dataclass(frozen=True)
+class MigrationBackup:
+    #: The backup taken before the migration.
+    taken: Path
+    #: Older pre-migration backups of this database removed to keep the newest N.
+    removed: list[Path]
+    keep: int
+
+
+@dataclass(frozen=True)
 class DailyBackup:
     #: The backup taken now, or None when today's was already there.
     taken: Path | None
@@ -136,11 +146,17 @@ def _wants_json(path: Path) -> bool:
 # --- taking a backup ---------------------------------------------------------------------
 
 
-def backup(db: Database, path: Path | str | None = None) -> BackupInfo:
+def backup(
+    db: Database,
+    path: Path | str | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> BackupInfo:
     """Back ``db`` up to ``path`` (default: a new file in :func:`default_backup_folder`;
     a folder: a new file in it) while others may be writing; see the module docstring.
     The file appears only once it is complete and checked; an existing file is never
-    overwritten."""
+    overwritten. ``progress(rows written, rows)`` is heard by a JSON backup (an SQLite
+    one is copied in a single step)."""
     started = time.perf_counter()
     if path is None or Path(path).is_dir():
         folder = default_backup_folder() if path is None else Path(path)
@@ -162,7 +178,7 @@ def backup(db: Database, path: Path | str | None = None) -> BackupInfo:
             reason="json_name",
         )
     if as_json:
-        info = dump_database(db, path, include_password_hashes=True)
+        info = dump_database(db, path, include_password_hashes=True, progress=progress)
         return BackupInfo(
             path=path,
             kind="json",
@@ -483,6 +499,63 @@ def _load_new(url: URL, dump: Dump, pg_schema: str | None) -> None:
             upgrade(engine)
     finally:
         db.dispose()
+
+
+# --- the automatic backup before a migration ---------------------------------------------
+
+
+def backup_before_migration(
+    db: Database,
+    revision: str,
+    folder: Path | str | None = None,
+    *,
+    keep: int | None = None,
+) -> MigrationBackup:
+    """Back up ``db``, still at its older schema ``revision``, before ``crmdesk
+    migrate`` upgrades it: a JSON dump with the password hashes, named
+    ``<label>-migrate-<revision>-<UTC time>.json.gz`` in ``folder`` (default:
+    :func:`default_backup_folder`), written completely before the migration starts.
+    Then only the newest ``keep`` (default: the ``backup_keep`` setting) of this
+    database's pre-migration backups are kept; no other file is touched.
+
+    Raises :class:`PortabilityError` when the backup cannot be written (the migration
+    must not start then), among others when the schema is so old that its tables differ
+    from what a dump holds (see :func:`crmdesk.portability.dump.require_dumpable`).
+    Restoring the file (``crmdesk restore``) makes a database at ``revision``, loads it
+    and upgrades it."""
+    folder = Path(folder) if folder is not None else default_backup_folder()
+    keep = backup_keep(db) if keep is None else keep
+    if keep < 1:
+        raise ValueError("keep must be at least 1")
+    label = database_label(db)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PortabilityError(
+            f"cannot make the backup folder {folder}: {exc.strerror or exc}", reason="no_folder"
+        ) from exc
+    safe_rev = re.sub(r"[^A-Za-z0-9_]+", "_", revision) or "none"
+    stem = f"{label}-migrate-{safe_rev}-{_stamp()}"
+    taken = folder / f"{stem}{JSON_SUFFIX}"
+    if taken.exists():  # two within the same second
+        taken = folder / f"{stem}-{uuid.uuid4().hex[:4]}{JSON_SUFFIX}"
+    dump_database(db, taken, include_password_hashes=True, older=True)
+    pattern = re.compile(
+        rf"^{re.escape(label)}-migrate-[A-Za-z0-9_]+-([0-9]{{8}}T[0-9]{{6}}Z)(-[0-9a-f]{{4}})?"
+        rf"{re.escape(JSON_SUFFIX)}$"
+    )
+    found = sorted(
+        (m.group(1), entry.name, entry)
+        for entry in folder.iterdir()
+        if (m := pattern.match(entry.name)) and entry.is_file()
+    )
+    removed: list[Path] = []
+    for *_when, old in found[: max(len(found) - keep, 0)]:
+        if old == taken:
+            continue
+        old.unlink(missing_ok=True)
+        removed.append(old)
+    return MigrationBackup(taken=taken, removed=removed, keep=keep)
 
 
 # --- the daily automatic backup ----------------------------------------------------------

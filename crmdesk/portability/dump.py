@@ -56,7 +56,7 @@ import os
 import time
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,6 +90,8 @@ from crmdesk.portability.tables import (
     from_json,
     read_rows,
     require_empty,
+    table,
+    table_counts,
     to_json,
 )
 
@@ -209,16 +211,61 @@ def snapshot(db: Database) -> Iterator[Connection]:
             yield conn
 
 
+def require_dumpable(conn: Connection, where: str) -> str:
+    """The schema revision of the database ``conn`` sees, when a dump can hold it: the
+    head, or an older revision whose tables and columns are the same as the head's (the
+    migrations since then changed indexes or triggers only), which is what a backup
+    before a migration needs. Raises :class:`PortabilityError` otherwise."""
+    revision = schema_revision(conn)
+    if revision == head_revision() or revision not in known_revisions():
+        require_head(revision, where)
+        return str(revision)
+    found = inspect(conn)
+    tables = set(found.get_table_names())
+    differ = []
+    for name in (*TABLE_ORDER, *DERIVED_TABLES):
+        want = {c.name for c in table(name).columns}
+        have = {c["name"] for c in found.get_columns(name)} if name in tables else set()
+        if want != have:
+            differ.append(name)
+    if differ:
+        raise PortabilityError(
+            f"{where} has the older schema {revision}, whose tables ({', '.join(differ)}) "
+            f"differ from schema {head_revision()}'s, so a JSON dump cannot hold it; "
+            "back it up with the database's own tools (pg_dump)",
+            reason="old_schema",
+        )
+    return str(revision)
+
+
+#: A progress callback: (rows written, rows in all); it may raise to stop the dump.
+Progress = Callable[[int, int], None]
+#: Rows between two progress reports.
+PROGRESS_EVERY = 2_000
+
+
 def write_dump_stream(
-    conn: Connection, out: IO[str], *, include_password_hashes: bool
+    conn: Connection,
+    out: IO[str],
+    *,
+    include_password_hashes: bool,
+    older: bool = False,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Write the document of the database ``conn`` sees (inside its transaction) to
-    ``out``; returns the rows written per table."""
-    require_head(schema_revision(conn), "the database")
+    ``out``; returns the rows written per table. ``older``: a database at an older
+    schema revision with the head's tables may be written too (see
+    :func:`require_dumpable`); the document names its revision. ``progress`` hears the
+    rows written of all the rows (counted first, in the same snapshot)."""
+    if older:
+        revision = require_dumpable(conn, "the database")
+    else:
+        require_head(schema_revision(conn), "the database")
+        revision = head_revision()
     header = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
-        "revision": head_revision(),
+        "revision": revision,
         "crmdesk": __version__,
         "created_at": to_json("datetime", datetime.now(UTC)),
         "source": conn.dialect.name,
@@ -231,6 +278,10 @@ def write_dump_stream(
     out.write(",\n ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in header.items()))
     out.write(',\n "tables": {')
     counts: dict[str, int] = {}
+    total = sum(table_counts(conn).get(name, 0) for name in TABLE_ORDER) if progress else 0
+    written = 0
+    if progress is not None:
+        progress(0, total)
     for i, name in enumerate(TABLE_ORDER):
         columns = copied_columns(name, password_hashes=include_password_hashes)
         names = [c.name for c in columns]
@@ -247,8 +298,13 @@ def write_dump_stream(
             digest.row(line)
             out.write(f"{',' if n else ''}\n   {line}")
             n += 1
+            written += 1
+            if progress is not None and written % PROGRESS_EVERY == 0:
+                progress(written, total)
         out.write("\n  ]}")
         counts[name] = n
+    if progress is not None:
+        progress(total, total)
     with Session(bind=conn) as session:
         checks = take_checks(session).to_json()
     digest.checks(checks)
@@ -277,10 +333,14 @@ def dump_database(
     *,
     include_password_hashes: bool = False,
     compress: bool | None = None,
+    older: bool = False,
+    progress: Progress | None = None,
 ) -> DumpInfo:
     """Write the whole database to ``path`` as a JSON dump, from one consistent
     snapshot. ``compress`` None means: gzip when the name ends in ``.gz``. The file
-    appears only once it is complete."""
+    appears only once it is complete. ``older``: see :func:`write_dump_stream` (a
+    backup before a migration). ``progress``: see :func:`write_dump_stream`; an
+    exception it raises stops the dump and leaves no file."""
     started = time.perf_counter()
     path = Path(path)
     if compress is None:
@@ -291,15 +351,24 @@ def dump_database(
         raise PortabilityError(f"no such folder: {path.parent}", reason="no_folder")
     try:
         with atomic_output(path) as temp, snapshot(db) as conn:
+            revision = schema_revision(conn)
             if compress:
                 with gzip.open(temp, "wt", encoding="utf-8", compresslevel=6) as out:
                     counts = write_dump_stream(
-                        conn, out, include_password_hashes=include_password_hashes
+                        conn,
+                        out,
+                        include_password_hashes=include_password_hashes,
+                        older=older,
+                        progress=progress,
                     )
             else:
                 with temp.open("w", encoding="utf-8", newline="\n") as out:
                     counts = write_dump_stream(
-                        conn, out, include_password_hashes=include_password_hashes
+                        conn,
+                        out,
+                        include_password_hashes=include_password_hashes,
+                        older=older,
+                        progress=progress,
                     )
     except OSError as exc:
         raise PortabilityError(
@@ -307,7 +376,7 @@ def dump_database(
         ) from exc
     return DumpInfo(
         path=path,
-        revision=head_revision(),
+        revision=str(revision),
         counts=counts,
         password_hashes=include_password_hashes,
         compressed=compress,

@@ -23,7 +23,7 @@ names. A file appears only once it is complete.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -361,11 +361,31 @@ def _csv_value(kind: Kind, value: Any) -> Any:
     return value
 
 
-def write_csv_file(sheet: Sheet, path: Path) -> None:
+#: A progress callback: (rows done, rows in all); it may raise to stop the export.
+Progress = Callable[[int, int], None]
+#: Rows between two progress reports.
+PROGRESS_EVERY = 1_000
+
+
+def _counted(rows: list[list[Any]], progress: Progress | None) -> Iterator[list[Any]]:
+    """The rows, telling ``progress`` every :data:`PROGRESS_EVERY` of them."""
+    total = len(rows)
+    for i, row in enumerate(rows):
+        if progress is not None and i % PROGRESS_EVERY == 0:
+            progress(i, total)
+        yield row
+    if progress is not None:
+        progress(total, total)
+
+
+def write_csv_file(sheet: Sheet, path: Path, progress: Progress | None = None) -> None:
     """The sheet as CSV (UTF-8 with BOM), formula-looking text neutralised."""
     kinds = [c.kind for c in sheet.columns]
     body = write_csv(
-        ([_csv_value(k, v) for k, v in zip(kinds, row, strict=True)] for row in sheet.rows),
+        (
+            [_csv_value(k, v) for k, v in zip(kinds, row, strict=True)]
+            for row in _counted(sheet.rows, progress)
+        ),
         [c.header for c in sheet.columns],
     )
     with atomic_output(path) as temp:
@@ -378,7 +398,7 @@ def _xlsx_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
 
 
-def write_xlsx_file(sheet: Sheet, path: Path) -> None:
+def write_xlsx_file(sheet: Sheet, path: Path, progress: Progress | None = None) -> None:
     """The sheet as an XLSX workbook: typed cells, a bold frozen header with filters,
     and no cell that is a formula."""
     if len(sheet.rows) >= XLSX_MAX_ROWS:
@@ -423,7 +443,7 @@ def write_xlsx_file(sheet: Sheet, path: Path) -> None:
         cell.number_format = _NUMBER_FORMATS[kind]
         return cell
 
-    for row in sheet.rows:
+    for row in _counted(sheet.rows, progress):
         ws.append([cell_of(k, v) for k, v in zip(kinds, row, strict=True)])
     with atomic_output(path) as temp:
         wb.save(temp)
@@ -453,21 +473,27 @@ def export_entities(
     fmt: str | None = None,
     tz: str | None = None,
     lang: str | None = None,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Write every ``entity`` record (deals, customers, contacts, activities) to ``path``
-    as CSV or XLSX (``fmt``, or from the name); see the module docstring."""
+    as CSV or XLSX (``fmt``, or from the name); see the module docstring.
+
+    ``progress(done, total)`` hears (0, 0) while the records are read, then the rows
+    written; an exception it raises stops the export and leaves no file."""
     path = Path(path)
     kind = format_of(path, fmt)
     if path.is_dir():
         raise PortabilityError(f"{path} is a folder", reason="is_folder")
     if not path.parent.is_dir():
         raise PortabilityError(f"no such folder: {path.parent}", reason="no_folder")
+    if progress is not None:
+        progress(0, 0)
     sheet = entity_sheet(db, entity, tz=tz, lang=lang)
     try:
         if kind == "csv":
-            write_csv_file(sheet, path)
+            write_csv_file(sheet, path, progress)
         else:
-            write_xlsx_file(sheet, path)
+            write_xlsx_file(sheet, path, progress)
     except OSError as exc:
         raise PortabilityError(
             f"cannot write {path}: {exc.strerror or exc}", reason="write_failed"

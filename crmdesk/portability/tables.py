@@ -304,11 +304,11 @@ class TableWriter:
                 values["qualified_stage_id"] = None
             batch.append(values)
             if len(batch) >= CHUNK:
-                self.conn.execute(insert(t), batch)
+                insert_rows(self.conn, t, batch)
                 n += len(batch)
                 batch = []
         if batch:
-            self.conn.execute(insert(t), batch)
+            insert_rows(self.conn, t, batch)
             n += len(batch)
         self.counts[name] = n
         if name == "stages" and self._qualified:
@@ -325,6 +325,63 @@ class TableWriter:
         if self._next != len(TABLE_ORDER):
             raise RuntimeError(f"tables missing: {', '.join(TABLE_ORDER[self._next :])}")
         fix_sequences(self.conn)
+
+
+def insert_rows(conn: Connection, t: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) in the connection's transaction: an
+    executemany on SQLite, one ``COPY ... FROM STDIN`` on PostgreSQL (see
+    :func:`copy_rows`)."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        copy_rows(conn, t, rows)
+    else:
+        conn.execute(insert(t), rows)
+
+
+def copy_rows(conn: Connection, t: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: insert ``rows`` (dicts with the same keys) with one ``COPY ... FROM
+    STDIN`` on ``conn``, in its transaction. psycopg's executemany sends one INSERT per
+    row, which would run the statement-level triggers of migration 0008 once per row;
+    a multi-row INSERT of thousands of parameters costs psycopg more time to parse than
+    the server to run. See :func:`copy_values` and :func:`copy_send`."""
+    if rows:
+        names, values = copy_values(t, rows, conn.dialect)
+        copy_send(conn, t, names, values)
+
+
+def copy_values(
+    t: Table, rows: list[dict[str, Any]], dialect: Any
+) -> tuple[list[str], list[list[Any]]]:
+    """The column names and the rows' values for :func:`copy_send`: each value through
+    its column type's bind processing, as SQLAlchemy's own statements would
+    (``UTCDateTime`` makes times naive UTC, JSON columns are serialised). Pure Python,
+    no connection: a bulk writer may prepare the next rows in a thread of its own while
+    the database works on the last ones."""
+    names = list(rows[0]) if rows else []
+    processors = [t.c[n].type._cached_bind_processor(dialect) for n in names]
+    pairs = list(zip(names, processors, strict=True))
+    values = [
+        [row[n] if f is None else (None if (v := row[n]) is None else f(v)) for n, f in pairs]
+        for row in rows
+    ]
+    return names, values
+
+
+def copy_send(conn: Connection, t: Table, names: list[str], values: list[list[Any]]) -> None:
+    """PostgreSQL: ``COPY t (names) FROM STDIN`` with ``values`` (from
+    :func:`copy_values`), in the connection's transaction."""
+    if not values:
+        return
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(t.name), sql.SQL(", ").join(sql.Identifier(n) for n in names)
+    )
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+        for value in values:
+            copy.write_row(value)
 
 
 def fix_sequences(conn: Connection) -> None:

@@ -79,6 +79,22 @@ class Actions(QObject):
         )
         self.quit = make(self.tr("&Quit"), QKeySequence.StandardKey.Quit, icon_name="log-out")
         self.about = make(self.tr("&About crmdesk"), icon_name="info")
+        # File › Export…, Back Up Now…, Restore from Backup… (ui/portability_dialogs.py)
+        self.export_data = make(
+            self.tr("E&xport…"),
+            tip=self.tr("Export deals, customers, contacts or activities, or everything"),
+            icon_name="download",
+        )
+        self.back_up = make(
+            self.tr("&Back Up Now…"),
+            tip=self.tr("Back the database up to a file now"),
+            icon_name="database-backup",
+        )
+        self.restore_backup = make(
+            self.tr("&Restore from Backup…"),
+            tip=self.tr("Put a backup in place of this database"),
+            icon_name="archive-restore",
+        )
         self.undo = undo_stack.createUndoAction(parent, self.tr("&Undo"))
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo.setIcon(icon("undo-2"))

@@ -143,7 +143,11 @@ def run_gui(
     with contextlib.suppress(Exception):  # old rows only; never stops the app from opening
         prune_change_log(database)
     window.start_live_updates()
-    daily = None if demo else _start_daily_backup(database, window)
+    daily = (
+        None
+        if demo or not _takes_daily_backup(database, user)
+        else (_start_daily_backup(database, window))
+    )
     if window.network_fs:
         QMessageBox.warning(window, _t("Database on a network share"), window.share_warning())
     # What exists now lives as long as the window: keep it out of the garbage collector's
@@ -163,6 +167,15 @@ def run_gui(
         daily.join()  # a backup in progress finishes before the database closes
     database.dispose()
     return code
+
+
+def _takes_daily_backup(database: Database, user: UserInfo) -> bool:
+    """A SQLite file's PC keeps its own daily copies. A team server's daily backup (a
+    JSON dump, password hashes included) is taken only on an admin's PC, as a backup by
+    hand is: a rep's PC must not collect everyone's hashes."""
+    from crmdesk.portability.access import allowed
+
+    return database.dialect == "sqlite" or allowed(user.role, "backup")
 
 
 def _start_daily_backup(database: Database, window: QMainWindow) -> threading.Thread:

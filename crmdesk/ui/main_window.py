@@ -30,6 +30,7 @@ from crmdesk.ui.board.page import BoardPage
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.customers_view import CustomersView
 from crmdesk.ui.deals_view import DealsView
+from crmdesk.ui.errors import error_message
 from crmdesk.ui.icons import app_icon, icon
 from crmdesk.ui.operations import Operations
 from crmdesk.ui.reports.tab import ReportsTab
@@ -141,6 +142,9 @@ class MainWindow(QMainWindow):
         a.find.triggered.connect(self._on_find_triggered)
         a.open_deal.triggered.connect(self._on_open_deal_triggered)
         a.new_deal.triggered.connect(lambda: self.open_deal(None))
+        from crmdesk.ui import portability_dialogs
+
+        portability_dialogs.install(self)  # File › Export…, Back Up Now…, Restore…
 
     def _build_menus(self) -> None:
         a = self.actions
@@ -151,6 +155,8 @@ class MainWindow(QMainWindow):
         self.import_action = QAction(icon("folder-open"), self.tr("&Import…"), self)
         self.import_action.triggered.connect(lambda: self.open_import())
         file_menu.addAction(self.import_action)
+        for action in (a.export_data, a.back_up, a.restore_backup):
+            file_menu.addAction(action)
         file_menu.addSeparator()
         print_report = QAction(icon("printer"), self.tr("&Print Report…"), self)
         print_report.setShortcut(QKeySequence.StandardKey.Print)
@@ -323,7 +329,7 @@ class MainWindow(QMainWindow):
         try:
             build_demo(self.db, locale=self.lang)
         except DemoError as exc:
-            QMessageBox.warning(self, self.tr("Demo data"), str(exc))
+            QMessageBox.warning(self, self.tr("Demo data"), error_message(exc))
         finally:
             QApplication.restoreOverrideCursor()
         self.bus.publish(Changes.everything())
@@ -367,7 +373,14 @@ class MainWindow(QMainWindow):
         from crmdesk.ui.deal_dialog import DealDialog
 
         dialog = DealDialog(
-            db=self.db, user=self.user, ops=self.ops, deal_id=deal_id, lang=self.lang, parent=self
+            db=self.db,
+            user=self.user,
+            ops=self.ops,
+            deal_id=deal_id,
+            lang=self.lang,
+            parent=self,
+            # A new deal goes to the pipeline the board shows.
+            pipeline_id=self.board.view.pipeline_id(),
         )
         dialog.exec()
 

@@ -394,12 +394,12 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../crmdesk/ui/app.py" line="148" />
+      <location filename="../../crmdesk/ui/app.py" line="150" />
       <source>Database on a network share</source>
       <translation>数据库位于网络共享上</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/app.py" line="192" />
+      <location filename="../../crmdesk/ui/app.py" line="203" />
       <source>The automatic backup failed: {reason}</source>
       <translation>自动备份失败：{reason}</translation>
     </message>
@@ -2688,8 +2688,8 @@
       <translation>文件大小为 {size_mb} MB；一次最多可导入 {max_mb} MB。请将其拆分为多个较小的文件。</translation>
     </message>
     <message>
-      <source>The file lacks the column{s} {columns} that the mapping reads. Its columns are: {found}.</source>
-      <translation>文件缺少映射所需的列{s}：{columns}。文件现有的列为：{found}。</translation>
+      <source>The file lacks these columns that the mapping reads: {columns}. Its columns are: {found}.</source>
+      <translation>文件缺少映射所需的以下列：{columns}。文件中的列为：{found}。</translation>
     </message>
     <message>
       <source>The file {path} cannot be read ({reason}).</source>
@@ -2896,8 +2896,8 @@
       <translation>{value!r} 不是 3 位字母的币种代码（如 USD 或 CNY）</translation>
     </message>
     <message>
-      <source>{value!r} is not a date in the form {formats}</source>
-      <translation>{value!r} 不是 {formats} 格式的日期</translation>
+      <source>{value!r} is not a date in one of the forms {formats}</source>
+      <translation>{value!r} 不是以下任一格式的日期：{formats}</translation>
     </message>
     <message>
       <source>{value!r} is not a number</source>
@@ -4841,12 +4841,12 @@
       <translation>压缩的 JSON (*.json.gz);;JSON (*.json)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/portability_dialogs.py" line="652" />
+      <location filename="../../crmdesk/ui/portability_dialogs.py" line="654" />
       <source>Nothing was changed: {reason}</source>
       <translation>未做任何更改：{reason}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/portability_dialogs.py" line="716" />
+      <location filename="../../crmdesk/ui/portability_dialogs.py" line="718" />
       <source>Only an admin can back up or restore the database.</source>
       <translation>只有管理员才能备份或恢复数据库。</translation>
     </message>
@@ -4856,7 +4856,7 @@
       <translation>从备份恢复</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/portability_dialogs.py" line="642" />
+      <location filename="../../crmdesk/ui/portability_dialogs.py" line="643" />
       <source>Restoring the backup…</source>
       <translation>正在恢复备份…</translation>
     </message>
@@ -4866,12 +4866,12 @@
       <translation>SQLite 备份 (*.sqlite3);;压缩的 JSON (*.json.gz)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/portability_dialogs.py" line="663" />
+      <location filename="../../crmdesk/ui/portability_dialogs.py" line="665" />
       <source>The backup is restored.</source>
       <translation>备份已恢复。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/portability_dialogs.py" line="661" />
+      <location filename="../../crmdesk/ui/portability_dialogs.py" line="663" />
       <source>The backup is restored. The previous database is kept as {path}.</source>
       <translation>备份已恢复。原数据库保留为 {path}。</translation>
     </message>
@@ -4926,7 +4926,7 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
       <translation>crmdesk 备份 (*.sqlite3 *.json *.json.gz *.gz);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/portability_dialogs.py" line="666" />
+      <location filename="../../crmdesk/ui/portability_dialogs.py" line="668" />
       <source>crmdesk now reopens the restored database.</source>
       <translation>crmdesk 现在将重新打开恢复后的数据库。</translation>
     </message>

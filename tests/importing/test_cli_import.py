@@ -107,7 +107,7 @@ def test_skip_bad_rows_exits_1_with_a_rejects_file(
     [
         (b"", "The file is empty"),
         (b"\x00\x01binary\x02" * 50, "not a text (CSV) file"),
-        (b"Title\nx\n", 'The file lacks the columns "Deal ID"'),
+        (b"Title\nx\n", 'The file lacks these columns that the mapping reads: "Deal ID"'),
         ("Deal ID,Title\nD1,Café\n".encode("latin-1"), "Cannot tell the encoding"),
     ],
 )

@@ -82,13 +82,16 @@ def test_dry_run_reports_rows_and_every_error(db: Database, admin_id: int, tmp_p
         (5, "Closed", "bad_date"),
         (6, "Stage", "unknown_stage"),
         (6, "Amount", "negative"),
-        (7, "Deal ID", "duplicate_key"),
+        (7, "Deal ID", "duplicate_key_conflict"),
     ]
     assert str(result.errors[0]) == (
-        "line 5, column \"Closed\": '2017-02-30' is not a date in the form YYYY-MM-DD"
+        "line 5, column \"Closed\": '2017-02-30' is not a date in one of the forms YYYY-MM-DD"
     )
     assert "'Nowhere' is not a stage of the pipeline sales" in str(result.errors[1])
-    assert "already appears on line 2" in str(result.errors[3])
+    assert str(result.errors[3]).endswith(
+        '\'D1\' already appears on line 2, with other values in "Title", "Amount"; '
+        "keep one of the two rows"
+    )
     assert "Dry run of second.csv: 1 to create, 0 to update, 1 to leave as they are, 3 with " in (
         result.summary()
     )

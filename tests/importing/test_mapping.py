@@ -360,7 +360,7 @@ def test_dates_and_times() -> None:
     assert us.instant("2017-03-01") == datetime(2017, 3, 1, tzinfo=UTC)  # ISO always works
     with pytest.raises(CellError) as err:
         us.instant("2017/03/01")  # the fallbacks only serve a mapping without formats
-    assert err.value.params["formats"] == "MM/DD/YYYY or YYYY-MM-DD"
+    assert err.value.params["formats"] == "MM/DD/YYYY, YYYY-MM-DD"
     with pytest.raises(CellError):
         us.instant("13/45/2017")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
+import shutil
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -69,52 +71,86 @@ def from_csv() -> dict[str, Any]:
     }
 
 
+def doc_commands(example: int = 1) -> list[list[str]]:
+    """The command lines of an example of docs/import.md (its first code block of
+    ``crmdesk`` commands), backslash continuations joined, split as a shell would."""
+    text = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    start = text.index(f"## Example {example}")
+    following = text.find("\n## ", start + 1)
+    section = text[start : following if following > 0 else len(text)]
+    blocks: list[str] = []
+    fenced: list[str] | None = None
+    for line in section.splitlines():
+        if line.startswith("```"):
+            if fenced is None:
+                fenced = []
+            else:
+                blocks.append("\n".join(fenced))
+                fenced = None
+        elif fenced is not None:
+            fenced.append(line)
+    for block in blocks:
+        joined = block.replace("\\\n", " ")
+        lines = [ln.strip() for ln in joined.splitlines() if ln.strip()]
+        if lines and all(ln.startswith("crmdesk ") for ln in lines):
+            return [shlex.split(ln)[1:] for ln in lines]
+    raise AssertionError(f"docs/import.md: no block of crmdesk commands in Example {example}")
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     bool(MAVEN_MISSING),
     reason=f"the public Maven sample is not at {MAVEN} (missing: {', '.join(MAVEN_MISSING)}); "
     "check out ../shared next to the repository",
 )
-def test_the_maven_sample_with_the_shipped_mappings(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_the_maven_sample_as_the_docs_say(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = str(tmp_path / "maven.sqlite3")
-    assert cli(capsys, "migrate", "--db", db)[0] == 0
-
-    def imp(entity: str, file: str, mapping: str, *extra: str) -> tuple[int, str, str]:
-        return cli(
-            capsys,
-            "import",
-            entity,
-            str(MAVEN / file),
-            "--mapping",
-            str(MAPPINGS / mapping),
-            "--db",
-            db,
-            *extra,
-        )
-
-    code, out, err = imp("users", "sales_teams.csv", "maven_crm_users.toml")
-    assert (code, err) == (0, ""), out
-    assert out.startswith("Imported sales_teams.csv: 35 created, 0 updated")
-    rejects = tmp_path / "manager_repeats.csv"
-    code, out, err = imp(
-        "users",
-        "sales_teams.csv",
+    commands = doc_commands()
+    # The page gives the whole sequence: a new database, the four imports (users,
+    # managers, accounts, deals, in that order) and the two reports.
+    assert [c[:2] for c in commands] == [
+        ["migrate", "--db"],
+        ["import", "users"],
+        ["import", "users"],
+        ["import", "customers"],
+        ["import", "deals"],
+        ["report", "kpis"],
+        ["report", "performance"],
+    ]
+    assert [c[c.index("--mapping") + 1] for c in commands if c[0] == "import"] == [
+        "maven_crm_users.toml",
         "maven_crm_managers.toml",
-        "--skip-bad-rows",
-        "--rejects",
-        str(rejects),
-    )
-    assert code == 1 and "6 created" in out and "left out because of errors: 29" in out, out
-    assert err.count("already appears on line") == 29, err
-    code, out, err = imp("customers", "accounts.csv", "maven_crm_accounts.toml")
-    assert (code, err) == (0, ""), out
-    assert out.startswith("Imported accounts.csv: 85 created, 0 updated")
-    code, out, err = imp("deals", "sales_pipeline.csv", "maven_crm_deals.toml")
-    assert (code, err) == (0, ""), out
-    assert out.startswith("Imported sales_pipeline.csv: 8,800 created, 0 updated")
-    assert "Added" not in out  # no owner or customer was made up on the way
+        "maven_crm_accounts.toml",
+        "maven_crm_deals.toml",
+    ]
+    # "In the folder of the unzipped sample, with the mappings copied next to the CSV".
+    for name in MAVEN_FILES:
+        shutil.copy(MAVEN / name, tmp_path / name)
+    for mapping in MAPPINGS.glob("maven_crm_*.toml"):
+        shutil.copy(mapping, tmp_path / mapping.name)
+    monkeypatch.chdir(tmp_path)
+    assert not (tmp_path / "maven.sqlite3").exists()
+
+    outputs: list[str] = []
+    for argv in commands:
+        code, out, err = cli(capsys, *argv)
+        assert (code, err) == (0, ""), (argv, out, err)
+        outputs.append(out)
+    assert (tmp_path / "maven.sqlite3").is_file()
+    _, _, users, managers, accounts, pipeline, kpis_out, perf_out = ["", *outputs]
+    assert users.startswith("Imported sales_teams.csv: 35 created, 0 updated, 0 left")
+    # Each manager's 5 or 6 rows: the first creates them, the identical repeats are left.
+    assert managers.startswith("Imported sales_teams.csv: 6 created, 0 updated, 29 left")
+    assert accounts.startswith("Imported accounts.csv: 85 created, 0 updated")
+    assert pipeline.startswith("Imported sales_pipeline.csv: 8,800 created, 0 updated")
+    assert "Added" not in pipeline  # no owner or customer was made up on the way
+
+    # The same runs again change nothing: every row is left as it is.
+    for argv, rows_in_file in zip(commands[1:5], (35, 35, 85, 8800), strict=True):
+        code, out, err = cli(capsys, *argv, "--dry-run")
+        assert (code, err) == (0, ""), out
+        assert f"0 to create, 0 to update, {rows_in_file:,} to leave as they are, 0 with" in out
 
     expected = from_csv()
     # The CSV itself gives the published figures.
@@ -125,24 +161,29 @@ def test_the_maven_sample_with_the_shipped_mappings(
     name, wins, amount = KNOWN_TOP
     assert expected["by_agent"][name] == (wins, amount)
 
-    # The whole history: the CLI's default period (no --from/--to), any time zone.
-    for tz in ((), ("--tz", "UTC"), ("--tz", "Asia/Shanghai"), ("--tz", "America/New_York")):
-        code, out, err = cli(capsys, "report", "kpis", "--format", "json", "--db", db, *tz)
-        assert (code, err) == (0, "")
-        kpis = json.loads(out)
-        assert kpis["period"]["from"] is None and kpis["period"]["to"] is None
-        assert (kpis["won_count"], kpis["lost_count"]) == (expected["won"], expected["lost"])
-        assert kpis["close_rate"] == pytest.approx(expected["close_rate"], abs=1e-9)
-        assert round(kpis["close_rate"], 4) == KNOWN_CLOSE_RATE
-        assert kpis["avg_sales_cycle_days"] == pytest.approx(expected["avg_cycle_days"], abs=1e-3)
-        assert round(kpis["avg_sales_cycle_days"], 2) == KNOWN_AVG_CYCLE_DAYS
-        assert as_money(kpis["won_amount"]) == expected["won_amount"] == KNOWN_WON_AMOUNT
-        assert "10005534.00" in out  # printed with its cents, as the issue says
-        assert kpis["new_customers"] == expected["customers_with_a_win"]
+    # What the page's two report commands printed.
+    kpis = json.loads(kpis_out)
+    assert kpis["period"]["from"] is None and kpis["period"]["to"] is None
+    assert (kpis["won_count"], kpis["lost_count"]) == (expected["won"], expected["lost"])
+    assert kpis["close_rate"] == pytest.approx(expected["close_rate"], abs=1e-9)
+    assert round(kpis["close_rate"], 4) == KNOWN_CLOSE_RATE
+    assert kpis["avg_sales_cycle_days"] == pytest.approx(expected["avg_cycle_days"], abs=1e-3)
+    assert round(kpis["avg_sales_cycle_days"], 2) == KNOWN_AVG_CYCLE_DAYS
+    assert as_money(kpis["won_amount"]) == expected["won_amount"] == KNOWN_WON_AMOUNT
+    assert '"won_amount": 10005534.00,' in kpis_out  # printed with its cents
+    assert kpis["new_customers"] == expected["customers_with_a_win"]
 
-    code, out, err = cli(capsys, "report", "performance", "--format", "json", "--db", db)
-    assert (code, err) == (0, "")
-    perf = json.loads(out)
+    # The whole history in any time zone (the dates were read as UTC days).
+    db = "maven.sqlite3"
+    for tz in ("UTC", "Asia/Shanghai", "America/New_York"):
+        code, out, err = cli(capsys, "report", "kpis", "--format", "json", "--db", db, "--tz", tz)
+        assert (code, err) == (0, "")
+        again = json.loads(out)
+        for name in ("won_count", "lost_count", "close_rate", "avg_sales_cycle_days"):
+            assert again[name] == kpis[name], (tz, name)
+        assert as_money(again["won_amount"]) == KNOWN_WON_AMOUNT
+
+    perf = json.loads(perf_out)
     got = {
         r["owner"]: (r["won_count"], as_money(r["won_amount"]))
         for r in perf["rows"]
@@ -151,7 +192,7 @@ def test_the_maven_sample_with_the_shipped_mappings(
     assert got == expected["by_agent"]
     top = perf["rows"][0]
     assert (top["owner"], top["won_count"], as_money(top["won_amount"])) == KNOWN_TOP
-    assert '"won_amount": 1153214.00' in out
+    assert '"won_amount": 1153214.00' in perf_out
     assert perf["total"]["won_count"] == expected["won"]
     assert as_money(perf["total"]["won_amount"]) == expected["won_amount"]
 
@@ -189,20 +230,26 @@ def test_the_maven_sample_with_the_shipped_mappings(
         database.dispose()
 
 
-def test_the_chinese_gbk_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_chinese_gbk_example_as_the_docs_say(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = (CHINESE / "deals_gbk.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")  # really GBK bytes
     assert data.decode("gbk").startswith("商机编号,商机名称,客户名称,负责人,阶段")
 
+    # The page's two commands (the dry run, then the import), run from the checkout as
+    # the page does, into a new database of the test's own.
+    commands = doc_commands(2)
+    assert [c[:3] for c in commands] == [["import", "deals", "examples/chinese/deals_gbk.csv"]] * 2
+    assert commands[0][-1] == "--dry-run" and "--dry-run" not in commands[1]
+    monkeypatch.chdir(ROOT)
     db = str(tmp_path / "zh.sqlite3")
     assert cli(capsys, "migrate", "--db", db)[0] == 0
-    args = ["import", "deals", str(CHINESE / "deals_gbk.csv")]
-    args += ["--mapping", str(CHINESE / "deals_gbk.toml"), "--db", db]
-    code, out, err = cli(capsys, *args, "--dry-run")
+    code, out, err = cli(capsys, *commands[0], "--db", db)
     assert (code, err) == (0, ""), out
     assert out.startswith("Dry run of deals_gbk.csv: 5 to create")
-    code, out, err = cli(capsys, *args)
+    code, out, err = cli(capsys, *commands[1], "--db", db)
     assert (code, err) == (0, ""), out
     assert 'Added 3 new owners (users without a password): "王芳", "李强", "张伟".' in out
 

@@ -86,7 +86,7 @@ def test_customers_without_a_key_match_by_company(
     toml = '[columns]\nName = "company"\nWeb = "website"\n'
     path = write(tmp_path, "c.csv", "Name,Web\nAcme,a.test\nacme ,b.test\nGlobex,\n")
     result = run(db, "customers", admin_id, path, toml)
-    assert [(e.line, e.code) for e in result.errors] == [(3, "duplicate_row")]
+    assert [(e.line, e.code) for e in result.errors] == [(3, "duplicate_row_conflict")]
     path = write(tmp_path, "c.csv", "Name,Web\nAcme,a.test\nGlobex,\n")
     assert run(db, "customers", admin_id, path, toml).created == (2, 3)
     path = write(tmp_path, "c.csv", "Name,Web\nACME,c.test\nInitech,\n")

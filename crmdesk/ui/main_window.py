@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         if ok:
             self.status_connection.setText(self.tr("Connection restored"))
             self.status_connection.setStyleSheet("color: #2f9e44;")
-            QTimer.singleShot(5000, self._hide_restored)
+            QTimer.singleShot(5000, self, self._hide_restored)
         else:
             self.status_connection.setText(
                 self.tr("Connection to the database lost ({reason}); reconnecting…").format(

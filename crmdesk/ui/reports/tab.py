@@ -770,21 +770,21 @@ class ReportsTab(LazyView):
         if early is not None and early[0] == data.filter and not all_now:
             # Drawn from the first part of this load: the very same figures.
             self._pending = [key for key in self._pending if key != early[1]]
-            QTimer.singleShot(0, self._render_next)
+            QTimer.singleShot(0, self, self._render_next)
             return
         if all_now:
             while self._pending:
                 self._render_page(self._pending.pop(0))
             return
         self._render_page(self._pending.pop(0))
-        QTimer.singleShot(0, self._render_next)
+        QTimer.singleShot(0, self, self._render_next)
 
     def _render_next(self) -> None:
         if not self._pending or self.data is None or self._view is not self.data:
             return
         self._render_page(self._pending.pop(0))
         if self._pending:
-            QTimer.singleShot(0, self._render_next)
+            QTimer.singleShot(0, self, self._render_next)
         else:
             self.loaded.emit(self.data)
 

@@ -34,7 +34,6 @@ from zoneinfo import available_timezones
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QItemSelectionModel,
     QLocale,
     QMimeData,
     QModelIndex,
@@ -79,7 +78,7 @@ from crmdesk.domain import (
     CrmError,
     FieldError,
     LookupItem,
-    PermissionDenied,
+    Outcome,
     PipelineInfo,
     Role,
     StageInfo,
@@ -95,6 +94,7 @@ from crmdesk.ui import style
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.dialogs import parse_amount
 from crmdesk.ui.errors import describe_field, error_message
+from crmdesk.ui.service_calls import confirmed, try_write
 from crmdesk.ui.sign_in import ConnectDialog, saved_database_url
 from crmdesk.ui.table_model import Column, Index, RowsModel
 from crmdesk.ui.users_dialog import (
@@ -106,7 +106,12 @@ from crmdesk.ui.users_dialog import (
     MUTED,
     NOTICE_STYLE,
     _FormDialog,
+    error_label,
+    place_errors,
 )
+from crmdesk.ui.users_dialog import select_row as _select_row
+from crmdesk.ui.users_dialog import selected_row as _selected_row
+from crmdesk.ui.users_dialog import style_table as _table
 
 #: Where this PC keeps its language ("" or missing: follow the system).
 LANGUAGE_KEY = "ui/language"
@@ -227,6 +232,19 @@ def name_arguments(en: str, zh: str, db_locale: str) -> tuple[str, dict[str, str
     return first or second, names
 
 
+def name_problems(
+    exc: ValidationError, labels: dict[str, str], db_locale: str
+) -> list[tuple[str, str]]:
+    """(field, message) for each problem of a write of names; a field not in ``labels``
+    goes to the dialog's banner."""
+    return [
+        (place, field_problem(labels[place], e))
+        if (place := name_field(e.field, db_locale)) in labels
+        else ("", error_message(ValidationError(e)))
+        for e in exc.errors
+    ]
+
+
 def name_field(field: str, db_locale: str) -> str:
     """Which of the two name boxes a service's field error belongs to."""
     if field == "names.zh_CN":
@@ -317,26 +335,6 @@ def _muted_unless(active: Callable[[Any], bool]) -> Callable[[Any], Any]:
     return lambda r: None if active(r) else MUTED
 
 
-def _table(view: QTableView, widths: Sequence[tuple[int, int]], stretch: int) -> None:
-    """The look of the users dialog's list, for every table of these pages."""
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setStyleSheet("QTableView { outline: 0; } QTableView::item { padding-left: 4px; }")
-    view.setWordWrap(False)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(28)
-    header = view.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    for column, width in widths:
-        header.resizeSection(column, width)
-
-
 def _button(text: str, tip: str = "") -> QPushButton:
     button = QPushButton(text)
     button.setAutoDefault(False)
@@ -346,22 +344,10 @@ def _button(text: str, tip: str = "") -> QPushButton:
     return button
 
 
-def _selected_row(view: QTableView) -> int:
-    index = view.selectionModel().currentIndex()
-    if not index.isValid() or not view.selectionModel().isRowSelected(index.row()):
-        return -1
-    return index.row()
-
-
-def _select_row(view: QTableView, row: int) -> None:
-    if row < 0 or row >= view.model().rowCount():
-        return
-    index = view.model().index(row, 0)
-    view.selectionModel().setCurrentIndex(
-        index,
-        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-    )
-    view.scrollTo(index)
+def _selected_item(view: QTableView, model: RowsModel[Any]) -> Any:
+    """The model's row that is selected in ``view``, or None."""
+    row = _selected_row(view)
+    return model.rows[row] if 0 <= row < len(model.rows) else None
 
 
 # --- the dialog -------------------------------------------------------------------------------
@@ -588,6 +574,10 @@ class _Page(QWidget):
         self.read_only_note.setText(text or "")
         self.read_only_note.setVisible(bool(text))
 
+    def read_only_unless(self, allowed: bool, note: str) -> None:
+        """Show ``note`` (why the page is read-only) unless the user is ``allowed``."""
+        self.set_read_only_note(None if allowed else note)
+
     def show_message(self, text: str, *, error: bool) -> None:
         self.message.setText(text)
         self.message.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
@@ -598,14 +588,38 @@ class _Page(QWidget):
         if not changes.touches(self.RELOAD_ON):
             self.reload()
 
+    def try_write(
+        self,
+        write: Callable[[], Outcome[Any]],
+        *,
+        invalid: Callable[[ValidationError], str] | None = None,
+        reload_if_invalid: bool = False,
+    ) -> Outcome[Any] | None:
+        """Run a service write; None (the refusal shown at the foot, the page
+        reloaded) when it was refused. See :func:`service_calls.try_write`."""
+        return try_write(
+            self, write, refusal_text, invalid=invalid, reload_if_invalid=reload_if_invalid
+        )
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("fieldError")
-    label.setStyleSheet(ERROR_STYLE)
-    label.setWordWrap(True)
-    label.hide()
-    return label
+    def after_write(self, changes: Changes, select: Callable[[], None] | None, text: str) -> None:
+        """After a write: publish its changes (the page reloads), select what it
+        wrote, and say what was done."""
+        self.wrote(changes)
+        if select is not None:
+            select()
+        self.show_message(text, error=False)
+
+    def run_dialog(
+        self, dialog: Any, select: Callable[[int], None], message: Callable[[Any], str]
+    ) -> None:
+        """Show a small dialog that writes; when it saved, publish its changes, select
+        what it saved (by id) and say ``message(saved)``."""
+        dialog.exec()
+        saved = dialog.saved
+        if saved is not None:
+            self.wrote(dialog.changes)
+            select(saved.id)
+            self.show_message(message(saved), error=False)
 
 
 def _hint(text: str) -> QLabel:
@@ -779,7 +793,7 @@ class GeneralPage(_Page):
             line.addWidget(extra)
         line.addStretch(1)
         box.addLayout(line)
-        error = _error_label()
+        error = error_label()
         box.addWidget(error)
         box.addWidget(_hint(hint))
         self.errors[field] = error
@@ -865,26 +879,16 @@ class GeneralPage(_Page):
         admin = self.owner.is_admin
         for w in (self.currency_combo, self.zone_combo, self.backup_spin):
             w.setEnabled(admin)
-        self.set_read_only_note(
-            None
-            if admin
-            else self.tr(
+        self.read_only_unless(
+            admin,
+            self.tr(
                 "Only an admin can change the currency, the time zone and the backups. "
                 "You can choose the language of this PC."
-            )
+            ),
         )
 
     def show_errors(self, errors: list[tuple[str, str]]) -> None:
-        for label in self.errors.values():
-            label.hide()
-        unplaced = []
-        for field, text in errors:
-            label = self.errors.get(field)
-            if label is None:
-                unplaced.append(text)
-                continue
-            label.setText(text)
-            label.show()
+        unplaced = place_errors(self.errors, errors)
         if unplaced:
             self.show_message("\n".join(unplaced), error=True)
 
@@ -1392,8 +1396,7 @@ class PipelinePage(_Page):
         self._update_actions()
 
     def selected(self) -> StageRow | None:
-        row = _selected_row(self.table)
-        return self.model.rows[row] if 0 <= row < len(self.model.rows) else None
+        return _selected_item(self.table, self.model)
 
     def select_stage(self, stage_id: int) -> None:
         _select_row(self.table, self.model.row_of(stage_id))
@@ -1406,13 +1409,12 @@ class PipelinePage(_Page):
         self.model.editable = self.owner.is_manager
         self.table.setDragEnabled(self.owner.is_manager)
         self.table.setAcceptDrops(self.owner.is_manager)
-        self.set_read_only_note(
-            None
-            if self.owner.is_manager
-            else self.tr(
+        self.read_only_unless(
+            self.owner.is_manager,
+            self.tr(
                 "Only a manager can change the pipeline. You can see the stages, but not "
                 "add, rename, reorder or remove them."
-            )
+            ),
         )
         self._update_actions()
 
@@ -1445,145 +1447,114 @@ class PipelinePage(_Page):
 
     # --- pipelines --------------------------------------------------------------------------
     def add_pipeline(self) -> None:
-        dialog = PipelineDialog(owner=self.owner, page=self, pipeline=None, parent=self)
-        dialog.exec()
-        if dialog.saved is not None:
-            self.wrote(dialog.changes)
-            self.select_pipeline(dialog.saved.id)
-            self.show_message(
-                self.tr(
-                    "Added the pipeline {name}. Its stages are below: rename and tune them, "
-                    "or add more."
-                ).format(name=self.pipeline_label(dialog.saved)),
-                error=False,
-            )
+        self.run_dialog(
+            PipelineDialog(owner=self.owner, page=self, pipeline=None, parent=self),
+            self.select_pipeline,
+            lambda saved: self.tr(
+                "Added the pipeline {name}. Its stages are below: rename and tune them, "
+                "or add more."
+            ).format(name=self.pipeline_label(saved)),
+        )
 
     def rename_pipeline(self) -> None:
         if self.pipeline is None:
             return
-        dialog = PipelineDialog(owner=self.owner, page=self, pipeline=self.pipeline, parent=self)
-        dialog.exec()
-        if dialog.saved is not None:
-            self.wrote(dialog.changes)
-            self.select_pipeline(dialog.saved.id)
-            self.show_message(
-                self.tr("Renamed the pipeline to {name}.").format(
-                    name=self.pipeline_label(dialog.saved)
-                ),
-                error=False,
-            )
+        self.run_dialog(
+            PipelineDialog(owner=self.owner, page=self, pipeline=self.pipeline, parent=self),
+            self.select_pipeline,
+            lambda saved: self.tr("Renamed the pipeline to {name}.").format(
+                name=self.pipeline_label(saved)
+            ),
+        )
 
     def archive_or_restore(self) -> None:
         pipe = self.pipeline
         if pipe is None:
             return
         name = self.pipeline_label(pipe)
-        if pipe.active:
-            answer = QMessageBox.question(
-                self,
-                self.tr("Archive pipeline"),
-                self.tr(
-                    "Archive the pipeline {name}? It leaves the board and is no longer offered "
-                    "for new deals; its closed deals stay in the reports. You can restore it "
-                    "later."
-                ).format(name=name),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        try:
-            if pipe.active:
-                outcome = pipelines.archive_pipeline(self.db, pipe.id, by=self.user.id)
-            else:
-                outcome = pipelines.restore_pipeline(self.db, pipe.id, by=self.user.id)
-        except ValidationError as exc:
+        if pipe.active and not confirmed(
+            self,
+            self.tr("Archive pipeline"),
+            self.tr(
+                "Archive the pipeline {name}? It leaves the board and is no longer offered "
+                "for new deals; its closed deals stay in the reports. You can restore it "
+                "later."
+            ).format(name=name),
+        ):
+            return
+
+        def invalid(exc: ValidationError) -> str:
             err = exc.errors[0]
             if err.code == "has_open_deals":
-                text = self.tr(
+                return self.tr(
                     "{name} still holds {n} open deals. Close them (won or lost) first."
                 ).format(name=name, n=fmt.number(int(err.params.get("count", 0))))
-            elif err.code == "is_default":
-                text = self.tr(
+            if err.code == "is_default":
+                return self.tr(
                     "{name} is the default pipeline. Make another pipeline the default first."
                 ).format(name=name)
-            else:
-                text = field_problem(self.tr("Pipeline"), err)
-            self.show_message(text, error=True)
+            return field_problem(self.tr("Pipeline"), err)
+
+        change = pipelines.archive_pipeline if pipe.active else pipelines.restore_pipeline
+        outcome = self.try_write(lambda: change(self.db, pipe.id, by=self.user.id), invalid=invalid)
+        if outcome is None:
             return
-        except CrmError as exc:
-            self.show_message(refusal_text(exc), error=True)
-            self.reload()
-            return
-        self.wrote(outcome.changes)
-        self.select_pipeline(pipe.id)
-        self.show_message(
+        self.after_write(
+            outcome.changes,
+            lambda: self.select_pipeline(pipe.id),
             (
                 self.tr("Archived the pipeline {name}.")
                 if pipe.active
                 else self.tr("{name} is back on the board.")
             ).format(name=name),
-            error=False,
         )
 
     def make_default(self) -> None:
         pipe = self.pipeline
         if pipe is None:
             return
-        try:
-            outcome = pipelines.set_default_pipeline(self.db, pipe.id, by=self.user.id)
-        except ValidationError as exc:
-            self.show_message(field_problem(self.tr("Pipeline"), exc.errors[0]), error=True)
-            self.reload()
+        outcome = self.try_write(
+            lambda: pipelines.set_default_pipeline(self.db, pipe.id, by=self.user.id),
+            invalid=lambda exc: field_problem(self.tr("Pipeline"), exc.errors[0]),
+            reload_if_invalid=True,
+        )
+        if outcome is None:
             return
-        except CrmError as exc:
-            self.show_message(refusal_text(exc), error=True)
-            self.reload()
-            return
-        self.wrote(outcome.changes)
-        self.select_pipeline(pipe.id)
-        self.show_message(
+        self.after_write(
+            outcome.changes,
+            lambda: self.select_pipeline(pipe.id),
             self.tr("{name} is now the default pipeline.").format(name=self.pipeline_label(pipe)),
-            error=False,
         )
 
     # --- actions ----------------------------------------------------------------------------
-    def _after(self, changes: Changes, stage_id: int | None, text: str) -> None:
-        self.wrote(changes)
-        if stage_id is not None:
-            self.select_stage(stage_id)
-        self.show_message(text, error=False)
-
     def add_stage(self) -> None:
         if self.pipeline is None:
             return
         row = self.selected()
         after = row.stage.id if row is not None and row.stage.is_open else None
-        dialog = StageDialog(
-            owner=self.owner, pipeline=self.pipeline, stage=None, after=after, parent=self
+        self.run_dialog(
+            StageDialog(
+                owner=self.owner, pipeline=self.pipeline, stage=None, after=after, parent=self
+            ),
+            self.select_stage,
+            lambda saved: self.tr("Added the stage {name}.").format(
+                name=saved.label(self.owner.lang)
+            ),
         )
-        dialog.exec()
-        if dialog.saved is not None:
-            self._after(
-                dialog.changes,
-                dialog.saved.id,
-                self.tr("Added the stage {name}.").format(name=dialog.saved.label(self.owner.lang)),
-            )
 
     def edit_stage(self) -> None:
         row = self.selected()
         if row is None or self.pipeline is None:
             return
-        dialog = StageDialog(
-            owner=self.owner, pipeline=self.pipeline, stage=row.stage, after=None, parent=self
+        self.run_dialog(
+            StageDialog(
+                owner=self.owner, pipeline=self.pipeline, stage=row.stage, after=None, parent=self
+            ),
+            self.select_stage,
+            lambda saved: self.tr("Saved the stage {name}.").format(
+                name=saved.label(self.owner.lang)
+            ),
         )
-        dialog.exec()
-        if dialog.saved is not None:
-            self._after(
-                dialog.changes,
-                dialog.saved.id,
-                self.tr("Saved the stage {name}.").format(name=dialog.saved.label(self.owner.lang)),
-            )
 
     def move_selected(self, step: int) -> None:
         row = self.selected()
@@ -1607,16 +1578,16 @@ class PipelinePage(_Page):
         if order == [s.id for s in self.pipeline.open_stages]:
             self.select_stage(stage_id)
             return
-        try:
-            outcome = pipelines.reorder_stages(self.db, self.pipeline.id, order, by=self.user.id)
-        except CrmError as exc:
-            self.show_message(refusal_text(exc), error=True)
-            self.reload()
+        pipeline = self.pipeline
+        outcome = self.try_write(
+            lambda: pipelines.reorder_stages(self.db, pipeline.id, order, by=self.user.id)
+        )
+        if outcome is None:
             return
-        name = self.pipeline.stage(stage_id).label(self.owner.lang)
-        self._after(
+        name = pipeline.stage(stage_id).label(self.owner.lang)
+        self.after_write(
             outcome.changes,
-            stage_id,
+            lambda: self.select_stage(stage_id),
             self.tr("Moved {name} to place {n}.").format(name=name, n=order.index(stage_id) + 1),
         )
 
@@ -1624,17 +1595,17 @@ class PipelinePage(_Page):
         row = self.selected()
         if row is None or self.pipeline is None:
             return
-        try:
-            outcome = pipelines.set_qualified_stage(
-                self.db, self.pipeline.id, row.stage.id, by=self.user.id
+        pipeline = self.pipeline
+        outcome = self.try_write(
+            lambda: pipelines.set_qualified_stage(
+                self.db, pipeline.id, row.stage.id, by=self.user.id
             )
-        except CrmError as exc:
-            self.show_message(refusal_text(exc), error=True)
-            self.reload()
+        )
+        if outcome is None:
             return
-        self._after(
+        self.after_write(
             outcome.changes,
-            row.stage.id,
+            lambda: self.select_stage(row.stage.id),
             self.tr("Deals that reach {name} now count as qualified leads.").format(
                 name=row.stage.label(self.owner.lang)
             ),
@@ -1645,37 +1616,34 @@ class PipelinePage(_Page):
         if row is None:
             return
         name = row.stage.label(self.owner.lang)
-        answer = QMessageBox.question(
+        if not confirmed(
             self,
             self.tr("Remove stage"),
             self.tr(
                 "Remove the stage {name}? Deals that passed through it keep their history, "
                 "and the reports of past periods still show it."
             ).format(name=name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
-        try:
-            outcome = pipelines.remove_stage(self.db, row.stage.id, by=self.user.id)
-        except ValidationError as exc:
+
+        def invalid(exc: ValidationError) -> str:
             err = exc.errors[0]
             if "count" in err.params:
-                text = self.tr(
+                return self.tr(
                     "{name} still holds {n} deals. Move them to another stage first."
                 ).format(name=name, n=fmt.number(int(err.params["count"])))
-            elif "open stage" in str(err.params.get("reason", "")):
-                text = self.tr("A pipeline needs at least one open stage.")
-            else:
-                text = field_problem(self.tr("Stage"), err)
-            self.show_message(text, error=True)
+            if "open stage" in str(err.params.get("reason", "")):
+                return self.tr("A pipeline needs at least one open stage.")
+            return field_problem(self.tr("Stage"), err)
+
+        outcome = self.try_write(
+            lambda: pipelines.remove_stage(self.db, row.stage.id, by=self.user.id), invalid=invalid
+        )
+        if outcome is None:
             return
-        except CrmError as exc:
-            self.show_message(refusal_text(exc), error=True)
-            self.reload()
-            return
-        self._after(outcome.changes, None, self.tr("Removed the stage {name}.").format(name=name))
+        self.after_write(
+            outcome.changes, None, self.tr("Removed the stage {name}.").format(name=name)
+        )
 
 
 class PipelineDialog(_FormDialog):
@@ -1742,40 +1710,26 @@ class PipelineDialog(_FormDialog):
         locale = self.owner.db_locale
         name, names = name_arguments(self.en_edit.text(), self.zh_edit.text(), locale)
         by = self.owner.user.id
-        try:
+
+        def write() -> Outcome[PipelineInfo]:
             if self.pipeline is None:
-                outcome = pipelines.add_pipeline(
+                return pipelines.add_pipeline(
                     self.owner.db,
                     by=by,
                     name=name,
                     names=names,
                     copy_from=self.stages_combo.currentData(),
                 )
-            else:
-                outcome = pipelines.rename_pipeline(
-                    self.owner.db, self.pipeline.id, by=by, name=name, names=names
-                )
-        except ValidationError as exc:
-            labels = {
-                "en": self.tr("English name"),
-                "zh_CN": self.tr("Chinese name"),
-                "copy_from": self.tr("Stages"),
-            }
-            self.show_errors(
-                [
-                    (place, field_problem(labels[place], e))
-                    if (place := name_field(e.field, locale)) in labels
-                    else ("", error_message(ValidationError(e)))
-                    for e in exc.errors
-                ]
+            return pipelines.rename_pipeline(
+                self.owner.db, self.pipeline.id, by=by, name=name, names=names
             )
-            return
-        except CrmError as exc:
-            self.show_errors([("", refusal_text(exc))])
-            return
-        self.saved = outcome.value
-        self.changes = outcome.changes
-        self.accept()
+
+        labels = {
+            "en": self.tr("English name"),
+            "zh_CN": self.tr("Chinese name"),
+            "copy_from": self.tr("Stages"),
+        }
+        self._submit(write, lambda exc: name_problems(exc, labels, locale), refusal_text)
 
 
 def stage_key(en: str, zh: str, taken: set[str], attempt: int = 0) -> str:
@@ -1910,13 +1864,14 @@ class StageDialog(_FormDialog):
         name, names = name_arguments(self.en_edit.text(), self.zh_edit.text(), locale)
         rot = self.rot_spin.value() or None
         by = self.owner.user.id
-        try:
+
+        def write() -> Outcome[StageInfo]:
             if self.stage is None:
                 taken = {s.key for s in self.pipeline.stages}
                 for attempt in range(20):
                     key = stage_key(self.en_edit.text(), self.zh_edit.text(), taken, attempt)
                     try:
-                        outcome = pipelines.add_stage(
+                        return pipelines.add_stage(
                             self.owner.db,
                             self.pipeline.id,
                             by=by,
@@ -1927,30 +1882,20 @@ class StageDialog(_FormDialog):
                             rot_days=rot,
                             position=self.position_combo.currentData(),
                         )
-                        break
                     except ValidationError as exc:
                         # A removed stage may still hold the key: try the next one.
                         if [(e.field, e.code) for e in exc.errors] != [("key", "duplicate")]:
                             raise
                         taken.add(key)
-                else:
-                    raise ValidationError(FieldError("key", "duplicate", {"value": key}))
-            else:
-                kwargs: dict[str, Any] = {}
-                if self.stage.is_open:
-                    kwargs = {"probability": self.probability_spin.value(), "rot_days": rot}
-                outcome = pipelines.update_stage(
-                    self.owner.db, self.stage.id, by=by, name=name, names=names, **kwargs
-                )
-        except ValidationError as exc:
-            self.show_errors(self._problems(exc))
-            return
-        except CrmError as exc:
-            self.show_errors([("", refusal_text(exc))])
-            return
-        self.saved = outcome.value
-        self.changes = outcome.changes
-        self.accept()
+                raise ValidationError(FieldError("key", "duplicate", {"value": key}))
+            kwargs: dict[str, Any] = {}
+            if self.stage.is_open:
+                kwargs = {"probability": self.probability_spin.value(), "rot_days": rot}
+            return pipelines.update_stage(
+                self.owner.db, self.stage.id, by=by, name=name, names=names, **kwargs
+            )
+
+        self._submit(write, self._problems, refusal_text)
 
 
 # --- Lists ------------------------------------------------------------------------------------
@@ -2042,11 +1987,13 @@ class ListEditor(QWidget):
         self.update_actions()
 
     def selected(self) -> ItemRow | None:
-        row = _selected_row(self.table)
-        return self.model.rows[row] if 0 <= row < len(self.model.rows) else None
+        return _selected_item(self.table, self.model)
 
     def select_item(self, item_id: int) -> None:
         _select_row(self.table, self.model.row_of(item_id))
+
+    def show_message(self, text: str, *, error: bool) -> None:
+        self.page.show_message(text, error=error)
 
     def update_actions(self) -> None:
         row = self.selected()
@@ -2059,56 +2006,49 @@ class ListEditor(QWidget):
         )
 
     def add_item(self) -> None:
-        dialog = ItemDialog(owner=self.page.owner, which=self.which, item=None, parent=self)
-        dialog.exec()
-        if dialog.saved is not None:
-            self.page.wrote(dialog.changes)
-            self.select_item(dialog.saved.id)
-            self.page.show_message(
-                self.tr("Added {name}.").format(name=dialog.saved.label(self.page.owner.lang)),
-                error=False,
-            )
+        self.page.run_dialog(
+            ItemDialog(owner=self.page.owner, which=self.which, item=None, parent=self),
+            self.select_item,
+            lambda saved: self.tr("Added {name}.").format(name=saved.label(self.page.owner.lang)),
+        )
 
     def rename_item(self) -> None:
         row = self.selected()
         if row is None:
             return
-        dialog = ItemDialog(owner=self.page.owner, which=self.which, item=row.item, parent=self)
-        dialog.exec()
-        if dialog.saved is not None:
-            self.page.wrote(dialog.changes)
-            self.select_item(dialog.saved.id)
-            self.page.show_message(
-                self.tr("Renamed to {name}.").format(name=dialog.saved.label(self.page.owner.lang)),
-                error=False,
-            )
+        self.page.run_dialog(
+            ItemDialog(owner=self.page.owner, which=self.which, item=row.item, parent=self),
+            self.select_item,
+            lambda saved: self.tr("Renamed to {name}.").format(
+                name=saved.label(self.page.owner.lang)
+            ),
+        )
 
     def toggle_active(self) -> None:
         row = self.selected()
         if row is None:
             return
-        try:
-            outcome = lists.update_item(
+        outcome = try_write(
+            self,
+            lambda: lists.update_item(
                 self.page.db,
                 self.which,
                 row.item.id,
                 by=self.page.user.id,
                 active=not row.item.active,
-            )
-        except CrmError as exc:
-            self.page.show_message(refusal_text(exc), error=True)
-            self.reload()
+            ),
+            refusal_text,
+        )
+        if outcome is None:
             return
-        self.page.wrote(outcome.changes)
-        self.select_item(row.item.id)
-        name = outcome.value.label(self.page.owner.lang)
-        self.page.show_message(
+        self.page.after_write(
+            outcome.changes,
+            lambda: self.select_item(row.item.id),
             (
                 self.tr("{name} is offered again.")
                 if outcome.value.active
                 else self.tr("{name} is retired: no longer offered, and kept on old deals.")
-            ).format(name=name),
-            error=False,
+            ).format(name=outcome.value.label(self.page.owner.lang)),
         )
 
 
@@ -2141,13 +2081,12 @@ class ListsPage(_Page):
         self.sources.reload()
 
     def apply_permissions(self) -> None:
-        self.set_read_only_note(
-            None
-            if self.owner.is_manager
-            else self.tr(
+        self.read_only_unless(
+            self.owner.is_manager,
+            self.tr(
                 "Only a manager can edit the lost reasons and lead sources. You can see "
                 "them, but not change them."
-            )
+            ),
         )
         self.reasons.update_actions()
         self.sources.update_actions()
@@ -2200,37 +2139,25 @@ class ItemDialog(_FormDialog):
 
     def save(self) -> None:
         name, names = name_arguments(self.en_edit.text(), self.zh_edit.text(), self.owner.db_locale)
-        try:
+
+        def write() -> Outcome[LookupItem]:
             if self.item is None:
-                outcome = lists.add_item(
+                return lists.add_item(
                     self.owner.db, self.which, by=self.owner.user.id, name=name, names=names
                 )
-            else:
-                outcome = lists.update_item(
-                    self.owner.db,
-                    self.which,
-                    self.item.id,
-                    by=self.owner.user.id,
-                    name=name,
-                    names=names,
-                )
-        except ValidationError as exc:
-            labels = {"en": self.tr("English name"), "zh_CN": self.tr("Chinese name")}
-            self.show_errors(
-                [
-                    (place, field_problem(labels[place], e))
-                    if (place := name_field(e.field, self.owner.db_locale)) in labels
-                    else ("", error_message(ValidationError(e)))
-                    for e in exc.errors
-                ]
+            return lists.update_item(
+                self.owner.db,
+                self.which,
+                self.item.id,
+                by=self.owner.user.id,
+                name=name,
+                names=names,
             )
-            return
-        except CrmError as exc:
-            self.show_errors([("", refusal_text(exc))])
-            return
-        self.saved = outcome.value
-        self.changes = outcome.changes
-        self.accept()
+
+        labels = {"en": self.tr("English name"), "zh_CN": self.tr("Chinese name")}
+        self._submit(
+            write, lambda exc: name_problems(exc, labels, self.owner.db_locale), refusal_text
+        )
 
 
 # --- Targets ----------------------------------------------------------------------------------
@@ -2418,8 +2345,7 @@ class TargetsPage(_Page):
         self._update_actions()
 
     def selected(self) -> TargetRow | None:
-        row = _selected_row(self.table)
-        return self.model.rows[row] if 0 <= row < len(self.model.rows) else None
+        return _selected_item(self.table, self.model)
 
     def select_target(self, target_id: int) -> None:
         row = self.model.row_of(target_id)
@@ -2438,10 +2364,9 @@ class TargetsPage(_Page):
         ]
 
     def apply_permissions(self) -> None:
-        self.set_read_only_note(
-            None
-            if self.owner.is_manager
-            else self.tr("Only a manager can set targets. You see the team's targets and your own.")
+        self.read_only_unless(
+            self.owner.is_manager,
+            self.tr("Only a manager can set targets. You see the team's targets and your own."),
         )
         self._update_actions()
 
@@ -2461,21 +2386,16 @@ class TargetsPage(_Page):
             self._open(row.target)
 
     def _open(self, target: TargetInfo | None) -> None:
-        dialog = TargetDialog(page=self, target=target, parent=self)
-        dialog.exec()
-        if dialog.saved is not None:
-            self.wrote(dialog.changes)
-            self.select_target(dialog.saved.id)
-            t = dialog.saved
-            self.show_message(
-                self.tr("Saved: {who}, {period}, {metric}: {value}.").format(
-                    who=self.who_name(t.owner_id),
-                    period=period_text(t.period_start, t.period_end),
-                    metric=metric_label(t.metric),
-                    value=TargetRow(t, "", self.currency).value_text,
-                ),
-                error=False,
-            )
+        self.run_dialog(
+            TargetDialog(page=self, target=target, parent=self),
+            self.select_target,
+            lambda t: self.tr("Saved: {who}, {period}, {metric}: {value}.").format(
+                who=self.who_name(t.owner_id),
+                period=period_text(t.period_start, t.period_end),
+                metric=metric_label(t.metric),
+                value=TargetRow(t, "", self.currency).value_text,
+            ),
+        )
 
     def delete_target(self) -> None:
         row = self.selected()
@@ -2487,23 +2407,18 @@ class TargetsPage(_Page):
             period=period_text(t.period_start, t.period_end),
             metric=metric_label(t.metric),
         )
-        answer = QMessageBox.question(
+        if not confirmed(
             self,
             self.tr("Delete target"),
             self.tr("Delete the target {what} ({value})?").format(what=what, value=row.value_text),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+        ):
+            return
+        outcome = self.try_write(lambda: targets.delete_target(self.db, t.id, by=self.user.id))
+        if outcome is None:
+            return
+        self.after_write(
+            outcome.changes, None, self.tr("Deleted the target {what}.").format(what=what)
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            outcome = targets.delete_target(self.db, t.id, by=self.user.id)
-        except CrmError as exc:
-            self.show_message(refusal_text(exc), error=True)
-            self.reload()
-            return
-        self.wrote(outcome.changes)
-        self.show_message(self.tr("Deleted the target {what}.").format(what=what), error=False)
 
 
 class TargetDialog(_FormDialog):
@@ -2696,17 +2611,8 @@ class TargetDialog(_FormDialog):
             )
             return
         start, end = self.period()
-        try:
-            outcome = targets.set_target(
-                self.page.db,
-                by=self.page.user.id,
-                owner_id=self.who_combo.currentData(),
-                metric=self.metric_combo.currentData(),
-                period_start=start,
-                period_end=end,
-                value=value,
-            )
-        except ValidationError as exc:
+
+        def problems(exc: ValidationError) -> list[tuple[str, str]]:
             labels = {
                 "owner_id": self.tr("Who"),
                 "metric": self.tr("Metric"),
@@ -2714,7 +2620,7 @@ class TargetDialog(_FormDialog):
                 "period_end": self.tr("Period"),
                 "value": label,
             }
-            problems = []
+            found = []
             for e in exc.errors:
                 place = "period" if e.field.startswith("period") else e.field
                 if (
@@ -2722,19 +2628,23 @@ class TargetDialog(_FormDialog):
                     and e.code == "invalid"
                     and "whole" in str(e.params.get("reason", ""))
                 ):
-                    problems.append(("value", self.tr("Target: a count is a whole number.")))
+                    found.append(("value", self.tr("Target: a count is a whole number.")))
                 elif e.field in labels:
-                    problems.append((place, field_problem(labels[e.field], e)))
+                    found.append((place, field_problem(labels[e.field], e)))
                 else:
-                    problems.append(("", error_message(ValidationError(e))))
-            self.show_errors(problems)
-            return
-        except PermissionDenied as exc:
-            self.show_errors([("", refusal_text(exc))])
-            return
-        except CrmError as exc:
-            self.show_errors([("", refusal_text(exc))])
-            return
-        self.saved = outcome.value
-        self.changes = outcome.changes
-        self.accept()
+                    found.append(("", error_message(ValidationError(e))))
+            return found
+
+        self._submit(
+            lambda: targets.set_target(
+                self.page.db,
+                by=self.page.user.id,
+                owner_id=self.who_combo.currentData(),
+                metric=self.metric_combo.currentData(),
+                period_start=start,
+                period_end=end,
+                value=value,
+            ),
+            problems,
+            refusal_text,
+        )

@@ -9,7 +9,7 @@ list (or at the foot of the small dialog that made the write).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -39,6 +38,7 @@ from crmdesk.domain import (
     Changes,
     CrmError,
     FieldError,
+    Outcome,
     PermissionDenied,
     Role,
     UserInfo,
@@ -48,6 +48,7 @@ from crmdesk.services import auth, users
 from crmdesk.ui import format as fmt
 from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.errors import describe_field, error_message, field_label
+from crmdesk.ui.service_calls import confirmed, try_write
 from crmdesk.ui.table_model import Column, Index, RowsModel
 
 #: Role order for the role pickers and for sorting the list: most rights first.
@@ -133,6 +134,76 @@ def password_problem(password: str, confirm: str) -> tuple[str, str] | None:
     except ValidationError as exc:
         return "password", problem_text(exc.errors[0], password)
     return None
+
+
+# --- shared by the users and the settings dialogs -----------------------------------------------
+
+
+def style_table(view: QTableView, widths: Sequence[tuple[int, int]], stretch: int) -> None:
+    """The look of the users list, for every table of these dialogs: whole rows, one at a
+    time, cells indented like the header's titles and no dotted focus frame."""
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setStyleSheet("QTableView { outline: 0; } QTableView::item { padding-left: 4px; }")
+    view.setWordWrap(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(28)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for column, width in widths:
+        header.resizeSection(column, width)
+
+
+def selected_row(view: QTableView) -> int:
+    """The selected row of ``view``, or -1."""
+    index = view.selectionModel().currentIndex()
+    if not index.isValid() or not view.selectionModel().isRowSelected(index.row()):
+        return -1
+    return index.row()
+
+
+def select_row(view: QTableView, row: int) -> None:
+    """Select ``row`` of ``view`` and scroll to it (nothing for a row that is not there)."""
+    if row < 0 or row >= view.model().rowCount():
+        return
+    index = view.model().index(row, 0)
+    view.selectionModel().setCurrentIndex(
+        index,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    view.scrollTo(index)
+
+
+def error_label() -> QLabel:
+    """A field's (hidden) message line."""
+    label = QLabel()
+    label.setObjectName("fieldError")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def place_errors(labels: dict[str, QLabel], errors: list[tuple[str, str]]) -> list[str]:
+    """Show each (field, text) on its field's message line, hiding the other lines; the
+    texts that belong to no field."""
+    for label in labels.values():
+        label.hide()
+    unplaced = []
+    for field, text in errors:
+        label = labels.get(field)
+        if label is None:
+            unplaced.append(text)
+            continue
+        label.setText(text)
+        label.show()
+    return unplaced
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -278,25 +349,7 @@ class UsersDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        # Cells indented like the header's titles; no dotted focus frame around one cell.
-        self.table.setStyleSheet(
-            "QTableView { outline: 0; } QTableView::item { padding-left: 4px; }"
-        )
-        self.table.setWordWrap(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 150), (2, 100), (3, 90), (4, 90), (5, 150)):
-            header.resizeSection(column, width)
+        style_table(self.table, ((1, 150), (2, 100), (3, 90), (4, 90), (5, 150)), 0)
         layout.addWidget(self.table, 1)
 
         actions = QHBoxLayout()
@@ -368,22 +421,11 @@ class UsersDialog(QDialog):
         self._update_actions()
 
     def selected(self) -> UserRow | None:
-        index = self.table.selectionModel().currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row(index)
+        row = selected_row(self.table)
+        return None if row < 0 else self.model.rows[row]
 
     def select_user(self, user_id: int) -> None:
-        row = self.model.row_of(user_id)
-        if row < 0:
-            return
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, self.model.row_of(user_id))
 
     def _update_actions(self) -> None:
         row = self.selected()
@@ -471,25 +513,22 @@ class UsersDialog(QDialog):
         if row is None:
             return
         target = row.info
-        if target.active:
-            answer = QMessageBox.question(
-                self,
-                self.tr("Disable user"),
-                self.tr(
-                    "Disable {name}? They will not be able to sign in. Their deals, "
-                    "customers and activities stay as they are, and you can enable the "
-                    "account again later."
-                ).format(name=target.name),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        try:
-            outcome = users.set_active(self.db, target.id, not target.active, by=self.user.id)
-        except CrmError as exc:
-            self.show_message(refusal_text(exc), error=True)
-            self.reload()
+        if target.active and not confirmed(
+            self,
+            self.tr("Disable user"),
+            self.tr(
+                "Disable {name}? They will not be able to sign in. Their deals, "
+                "customers and activities stay as they are, and you can enable the "
+                "account again later."
+            ).format(name=target.name),
+        ):
+            return
+        outcome = try_write(
+            self,
+            lambda: users.set_active(self.db, target.id, not target.active, by=self.user.id),
+            refusal_text,
+        )
+        if outcome is None:
             return
         self._wrote(outcome.changes)
         self.show_message(
@@ -542,11 +581,7 @@ class _FormDialog(QDialog):
         box = QVBoxLayout()
         box.setSpacing(2)
         box.addWidget(widget)
-        error = QLabel()
-        error.setObjectName("fieldError")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
+        error = error_label()
         box.addWidget(error)
         if hint:
             note = QLabel(hint)
@@ -557,16 +592,7 @@ class _FormDialog(QDialog):
         self.form.addRow(title, box)
 
     def show_errors(self, errors: list[tuple[str, str]]) -> None:
-        for label in self.errors.values():
-            label.hide()
-        unplaced = []
-        for field, text in errors:
-            label = self.errors.get(field)
-            if label is None:
-                unplaced.append(text)
-                continue
-            label.setText(text)
-            label.show()
+        unplaced = place_errors(self.errors, errors)
         self.banner.setText("\n".join(unplaced))
         self.banner.setVisible(bool(unplaced))
         first = next((f for f, _ in errors if f in self.errors), None)
@@ -584,6 +610,27 @@ class _FormDialog(QDialog):
 
     def save(self) -> None:
         raise NotImplementedError
+
+    def _submit(
+        self,
+        write: Callable[[], Outcome[Any]],
+        problems: Callable[[ValidationError], list[tuple[str, str]]],
+        refusal: Callable[[CrmError], str],
+    ) -> None:
+        """Run the dialog's service write. Its validation errors go under their fields
+        (``problems``), another refusal into the banner (``refusal``); on success the
+        outcome's value becomes ``saved``, its changes ``changes``, and the dialog closes."""
+        try:
+            outcome = write()
+        except ValidationError as exc:
+            self.show_errors(problems(exc))
+            return
+        except CrmError as exc:
+            self.show_errors([("", refusal(exc))])
+            return
+        self.saved = outcome.value
+        self.changes = outcome.changes
+        self.accept()
 
     @staticmethod
     def _password_edit() -> QLineEdit:
@@ -756,17 +803,11 @@ class RoleDialog(_FormDialog):
         if role == self.target.role.value:
             self.reject()
             return
-        try:
-            outcome = users.set_role(self.db, self.target.id, role, by=self.user.id)
-        except ValidationError as exc:
-            self.show_errors([(e.field, problem_text(e)) for e in exc.errors])
-            return
-        except CrmError as exc:
-            self.show_errors([("", refusal_text(exc))])
-            return
-        self.saved = outcome.value
-        self.changes = outcome.changes
-        self.accept()
+        self._submit(
+            lambda: users.set_role(self.db, self.target.id, role, by=self.user.id),
+            lambda exc: [(e.field, problem_text(e)) for e in exc.errors],
+            refusal_text,
+        )
 
 
 class PasswordDialog(_FormDialog):
@@ -814,14 +855,8 @@ class PasswordDialog(_FormDialog):
         if problem is not None:
             self.show_errors([problem])
             return
-        try:
-            outcome = auth.set_password(self.db, self.target.id, password, by=self.user.id)
-        except ValidationError as exc:
-            self.show_errors([(e.field, problem_text(e, password)) for e in exc.errors])
-            return
-        except CrmError as exc:
-            self.show_errors([("", refusal_text(exc, password))])
-            return
-        self.saved = outcome.value
-        self.changes = outcome.changes
-        self.accept()
+        self._submit(
+            lambda: auth.set_password(self.db, self.target.id, password, by=self.user.id),
+            lambda exc: [(e.field, problem_text(e, password)) for e in exc.errors],
+            lambda exc: refusal_text(exc, password),
+        )

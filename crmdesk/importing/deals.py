@@ -35,6 +35,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from crmdesk.db import models as m
+from crmdesk.db.bulk import sqlite_new_deals
 from crmdesk.domain import AuditField, Change, Changes, StageKind
 from crmdesk.importing.base import (
     CHUNK,
@@ -587,11 +588,14 @@ class DealPlanner(Planner):
 
         chunks_n = len(starts) - 1
         if s.get_bind().dialect.name != "postgresql":
-            for k in range(chunks_n):
-                deal_rows, trans_rows = build(k)
-                bulk_insert(s, deals_t, deal_rows)
-                bulk_insert(s, trans_t, trans_rows)
-                tick("writing", min((k + 1) * CHUNK, len(news)), total)
+            # SQLite: the row-level fact triggers set aside, the facts computed for all
+            # the new deals at the end (crmdesk.db.bulk).
+            with sqlite_new_deals(s, ids):
+                for k in range(chunks_n):
+                    deal_rows, trans_rows = build(k)
+                    bulk_insert(s, deals_t, deal_rows)
+                    bulk_insert(s, trans_t, trans_rows)
+                    tick("writing", min((k + 1) * CHUNK, len(news)), total)
             return ids
         # PostgreSQL: the next chunk's rows are made ready (in a thread of their own)
         # while the server takes the last one's; COPY, whose statement-level triggers

@@ -9,6 +9,7 @@ from sqlalchemy import Float, Integer, case, cast, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from crmdesk.db.bulk import sqlite_epoch
 from crmdesk.domain.timezones import utc_offsets
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -25,16 +26,7 @@ class epoch_seconds(FunctionElement[float]):
 @compiles(epoch_seconds, "sqlite")
 def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     (arg,) = list(element.clauses)
-    return _sqlite_epoch(compiler.process(arg, **kw))
-
-
-def _sqlite_epoch(expr: str) -> str:
-    """Exact seconds of an SQLite timestamp text 'YYYY-MM-DD HH:MM:SS[.ffffff]': whole
-    seconds from strftime on the text without its fraction (SQLite reads times to the
-    millisecond, so .9995 s and more would round up a second), plus the fraction as
-    written."""
-    whole = f"CAST(strftime('%s', substr({expr}, 1, 19)) AS INTEGER)"
-    return f"({whole} + CAST(substr({expr}, 20) AS REAL))"
+    return sqlite_epoch(compiler.process(arg, **kw))
 
 
 @compiles(epoch_seconds, "postgresql")
@@ -78,8 +70,8 @@ class days_between(FunctionElement[float]):
 def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
     a, b = list(element.clauses)
     return (
-        f"(({_sqlite_epoch(compiler.process(b, **kw))} - "
-        f"{_sqlite_epoch(compiler.process(a, **kw))}) / 86400.0)"
+        f"(({sqlite_epoch(compiler.process(b, **kw))} - "
+        f"{sqlite_epoch(compiler.process(a, **kw))}) / 86400.0)"
     )
 
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from services._helpers import add_second_pipeline
 from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, text, update
+from sqlalchemy.orm import Session
 
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database, create_db_engine, resolve_url
@@ -617,7 +618,7 @@ def test_service_writes_keep_every_fact_exact(
 
 
 def _raw_deal(
-    conn: Connection,
+    conn: Connection | Session,
     *,
     owner: int,
     pipeline: int,
@@ -625,6 +626,7 @@ def _raw_deal(
     created: datetime,
     source: int | None = None,
     customer: int | None = None,
+    closed: datetime | None = None,
 ) -> int:
     return conn.execute(
         insert(D).values(
@@ -637,13 +639,14 @@ def _raw_deal(
             source_id=source,
             customer_id=customer,
             created_at=created,
-            stage_entered_at=created,
+            stage_entered_at=closed or created,
+            closed_at=closed,
             version=1,
         )
     ).inserted_primary_key[0]
 
 
-def _raw_transition(conn: Connection, deal: int, stage: int, at: datetime) -> int:
+def _raw_transition(conn: Connection | Session, deal: int, stage: int, at: datetime) -> int:
     return conn.execute(
         insert(T).values(deal_id=deal, from_stage_id=None, to_stage_id=stage, at=at)
     ).inserted_primary_key[0]

@@ -37,6 +37,7 @@ import pytest
 from conftest import requires_pg
 from sqlalchemy import text
 
+from crmdesk.db.bulk import SUSPENDED
 from crmdesk.db.engine import Database
 from crmdesk.db.migrate import open_database
 from crmdesk.domain import StageKind
@@ -207,6 +208,12 @@ def _sqlite_is_sound(db: Database) -> None:
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        # The fact triggers an import sets aside while it writes (crmdesk.db.bulk) are
+        # back: the kill rolled their removal back with the rows.
+        triggers = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).scalars()
+        assert set(SUSPENDED) <= set(triggers)
 
 
 def _reopen(db: Database, config: dict[str, Any]) -> Database:
@@ -246,7 +253,7 @@ def _counts(db: Database) -> dict[str, int]:
     with db.read() as s:
         return {
             t: s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
-            for t in ("deals", "stage_transitions", "customers")
+            for t in ("deals", "stage_transitions", "stage_visits", "customers")
         }
 
 
@@ -315,6 +322,7 @@ def test_a_killed_import_is_all_there_or_not_there(
     everything = {
         "deals": before["deals"] + ROWS,
         "stage_transitions": before["stage_transitions"] + ROWS + WON_ROWS,
+        "stage_visits": before["stage_visits"] + ROWS + WON_ROWS,  # one per transition
         "customers": before["customers"] + COMPANIES,
     }
     config = _child_config(db, request)

@@ -74,9 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create the database's tables, or upgrade an older schema. The "
         "database is backed up first: an SQLite file to <name>.backup-<schema>-<time>."
         "sqlite3 next to it, a PostgreSQL database to a JSON dump (password hashes "
-        "included) in the 'backups' folder of crmdesk's data folder, of which the newest "
-        "N are kept (the backup_keep setting, 14 by default). A failed backup stops the "
-        "upgrade.",
+        "included) in the 'backups' folder of crmdesk's data folder. Of either kind, the "
+        "newest N are kept (the backup_keep setting, 14 by default). A failed backup "
+        "stops the upgrade.",
     )
     p.add_argument(
         "--no-backup",

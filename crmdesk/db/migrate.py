@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APP_MARKER_KEY = "app"
 APP_MARKER_VALUE = "crmdesk"
+#: The setting of how many automatic backups of each kind are kept: the daily ones
+#: (crmdesk.portability.backup.daily_backup), a server's JSON dumps before ``crmdesk
+#: migrate`` and an SQLite file's copies before an upgrade (:func:`backup_sqlite`).
+BACKUP_KEEP_KEY = "backup_keep"
+BACKUP_KEEP_DEFAULT = 14
+BACKUP_KEEP_MAX = 365
 
 
 def alembic_config() -> Config:
@@ -177,10 +183,24 @@ def _first_line(exc: BaseException) -> str:
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
 
 
-def backup_sqlite(path: Path, *, label: str) -> Path:
-    """Copy an SQLite database (consistently, through the backup API) next to it."""
+def backup_keep_value(raw: str | None) -> int:
+    """The ``backup_keep`` setting's number (the default when unset or not a number),
+    between 1 and :data:`BACKUP_KEEP_MAX`."""
+    try:
+        value = int(raw) if raw is not None else BACKUP_KEEP_DEFAULT
+    except ValueError:
+        value = BACKUP_KEEP_DEFAULT
+    return min(max(value, 1), BACKUP_KEEP_MAX)
+
+
+def backup_sqlite(path: Path, *, label: str, keep: int | None = None) -> Path:
+    """Copy an SQLite database (consistently, through the backup API) next to it, as
+    ``<name>.backup-<label>-<UTC time><suffix>``. With ``keep``, only the newest
+    ``keep`` of the database's copies so named stay (the new one always); no other
+    file is touched."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.stem}.backup-{label}-{stamp}{path.suffix or '.sqlite3'}")
+    suffix = path.suffix or ".sqlite3"
+    target = path.with_name(f"{path.stem}.backup-{label}-{stamp}{suffix}")
     src = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
@@ -190,7 +210,32 @@ def backup_sqlite(path: Path, *, label: str) -> Path:
             dst.close()
     finally:
         src.close()
+    if keep is not None:
+        pattern = re.compile(
+            rf"^{re.escape(path.stem)}\.backup-[A-Za-z0-9_]+-([0-9]{{8}}T[0-9]{{6}}Z)"
+            rf"{re.escape(suffix)}$"
+        )
+        copies = sorted(
+            (found.group(1), entry.name, entry)
+            for entry in path.parent.iterdir()
+            if (found := pattern.match(entry.name)) and entry.is_file() and entry != target
+        )
+        for *_, old in copies[: max(len(copies) - (keep - 1), 0)]:
+            old.unlink(missing_ok=True)
     return target
+
+
+def _sqlite_backup_keep(engine: Engine) -> int:
+    """The ``backup_keep`` setting of an SQLite database at any schema (settings is in
+    the first one); the default when it cannot be read."""
+    try:
+        with engine.connect() as conn:
+            raw = conn.execute(
+                text("SELECT value FROM settings WHERE key = :key"), {"key": BACKUP_KEEP_KEY}
+            ).scalar_one_or_none()
+    except DBAPIError:
+        raw = None
+    return backup_keep_value(raw)
 
 
 def _run_alembic(engine: Engine, action: Callable[[Config], None]) -> None:
@@ -308,7 +353,9 @@ def open_database(
                     f"has the older schema {state.revision}; run 'crmdesk migrate' to upgrade it",
                 )
             if path is not None:
-                backup = backup_sqlite(path, label=state.revision or "none")
+                backup = backup_sqlite(
+                    path, label=state.revision or "none", keep=_sqlite_backup_keep(engine)
+                )
             elif backup_server is not None:
                 backup = backup_server(Database(engine), state.revision or "none")
             upgrade(engine)

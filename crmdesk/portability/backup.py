@@ -48,7 +48,14 @@ from crmdesk.db.engine import (
     resolve_url,
     sqlite_path,
 )
-from crmdesk.db.migrate import head_revision, known_revisions, probe, upgrade
+from crmdesk.db.migrate import (
+    BACKUP_KEEP_KEY,
+    backup_keep_value,
+    head_revision,
+    known_revisions,
+    probe,
+    upgrade,
+)
 from crmdesk.db.models import COUNTED_TABLES
 from crmdesk.portability import PortabilityError
 from crmdesk.portability.copy import copy_database
@@ -61,7 +68,6 @@ from crmdesk.portability.dump import (
     load_dump,
     read_dump,
 )
-from crmdesk.services.settings import BACKUP_KEEP_DEFAULT, BACKUP_KEEP_KEY, BACKUP_KEEP_MAX
 
 BackupKind = Literal["sqlite", "json"]
 SQLITE_SUFFIX = ".sqlite3"
@@ -565,12 +571,7 @@ def backup_keep(db: Database) -> int:
     """The ``backup_keep`` setting: how many daily backups to keep (default 14)."""
     from crmdesk.services.settings import get_setting
 
-    raw = get_setting(db, BACKUP_KEEP_KEY)
-    try:
-        value = int(raw) if raw is not None else BACKUP_KEEP_DEFAULT
-    except ValueError:
-        value = BACKUP_KEEP_DEFAULT
-    return min(max(value, 1), BACKUP_KEEP_MAX)
+    return backup_keep_value(get_setting(db, BACKUP_KEEP_KEY))
 
 
 def daily_backup(

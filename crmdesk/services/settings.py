@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database
+from crmdesk.db.migrate import BACKUP_KEEP_DEFAULT, BACKUP_KEEP_KEY, BACKUP_KEEP_MAX
 from crmdesk.db.zone import TIME_ZONE_KEY, store_time_zone
 from crmdesk.domain import Change, Changes, Outcome
 from crmdesk.domain.timezones import valid_zone
 from crmdesk.services._common import Validator, actor, require_admin, setting
 
-#: How many daily automatic backups are kept (crmdesk.portability.backup.daily_backup).
-BACKUP_KEEP_KEY = "backup_keep"
-BACKUP_KEEP_DEFAULT = 14
-BACKUP_KEEP_MAX = 365
+__all__ = [
+    "BACKUP_KEEP_DEFAULT",
+    "BACKUP_KEEP_KEY",
+    "BACKUP_KEEP_MAX",
+    "EDITABLE",
+    "get_setting",
+    "set_setting",
+]
+
 
 #: Settings an admin may change, with their length limits.
 EDITABLE = {"currency": 3, "locale": 16, TIME_ZONE_KEY: 64, BACKUP_KEEP_KEY: 3}

@@ -117,11 +117,11 @@ from crmdesk.ui.users_dialog import style_table as _table
 LANGUAGE_KEY = "ui/language"
 #: The languages crmdesk speaks: (code, name in that language).
 LANGUAGES = (("en", "English"), ("zh_CN", "简体中文"))
-#: The retention setting the backup feature reads, when the services know it.
-BACKUP_KEY = "backup_keep"
+#: The retention setting the automatic backups read.
+BACKUP_KEY = settings.BACKUP_KEEP_KEY
 #: What the retention field shows while the database has no value for it, and its limit.
-DEFAULT_BACKUPS = int(getattr(settings, "BACKUP_KEEP_DEFAULT", 14))
-MAX_BACKUPS = int(getattr(settings, "BACKUP_KEEP_MAX", 365))
+DEFAULT_BACKUPS = settings.BACKUP_KEEP_DEFAULT
+MAX_BACKUPS = settings.BACKUP_KEEP_MAX
 #: Currencies offered first (any other 3-letter code may be typed).
 CURRENCIES = ("USD", "CNY", "EUR", "GBP", "JPY", "HKD")
 #: What a drag of a stage carries: its id, as JSON.

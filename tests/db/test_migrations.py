@@ -531,3 +531,34 @@ def test_two_writers_on_one_file_both_succeed(tmp_path: Path, sqlite_template: P
         assert titles == {f"{n} {i}" for n in ("left", "right") for i in range(per_writer)}
     finally:
         result.db.dispose()
+
+
+def test_an_upgrade_keeps_only_the_newest_backup_keep_copies(tmp_path: Path) -> None:
+    """The copies taken before upgrades pile up next to the file: the newest
+    ``backup_keep`` stay (the new one among them); other files are never touched."""
+    path = tmp_path / "sales.sqlite3"
+    engine = create_db_engine(resolve_url(str(path)))
+    upgrade(engine, "0001")
+    _fill_0001(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO settings (key, value) VALUES ('backup_keep', '3')"))
+    engine.dispose()
+    old = [
+        tmp_path / f"sales.backup-000{rev}-2026010{day}T120000Z.sqlite3"
+        for rev, day in ((1, 1), (2, 2), (3, 3), (4, 4), (5, 5))
+    ]
+    others = [
+        tmp_path / "other.backup-0001-20260101T120000Z.sqlite3",  # another database's
+        tmp_path / "sales.backup-0001-20260101T120000Z.sqlite3.bak",
+        tmp_path / "sales.before-restore-20260101T120000Z.sqlite3",
+        tmp_path / "notes.txt",
+    ]
+    for file in old + others:
+        file.write_bytes(b"x")
+
+    result = open_database(path)
+    result.db.dispose()
+    assert result.upgraded_from == "0001" and result.backup is not None
+    kept = sorted(p.name for p in tmp_path.glob("sales.backup-*.sqlite3"))
+    assert kept == sorted([old[3].name, old[4].name, result.backup.name])
+    assert all(file.exists() for file in others)

@@ -74,14 +74,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from _common import calibrate, fresh_database
 from sqlalchemy import select, text
 
 from crmdesk.db import models as m
-from crmdesk.db.engine import Database, create_db_engine, resolve_url
+from crmdesk.db.engine import Database
 from crmdesk.db.migrate import open_database
 from crmdesk.domain import Conflict, Role, StageKind
 from crmdesk.services import deals, lists, pipelines, users
-from crmdesk.services.setup import default_admin_id, ensure_initialized
+from crmdesk.services.setup import default_admin_id
 
 ENV_PG_URL = "CRMDESK_TEST_DATABASE_URL"
 #: Close dates written by the workers count days from here (unique per worker and step).
@@ -903,18 +904,6 @@ def _check_rejections(
 # --- the benchmark ---------------------------------------------------------------
 
 
-def _calibrate() -> float:
-    """Milliseconds for ten million integer additions in plain Python (best of three)."""
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        total = 0
-        for i in range(10_000_000):
-            total += i
-        best = min(best, time.perf_counter() - t)
-    return round(best * 1000, 1)
-
-
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * q
@@ -927,30 +916,8 @@ def _database(backend: str, pg_url: str | None) -> Iterator[tuple[Database, Path
     """A new, initialised database and a scratch folder for the journals."""
     with tempfile.TemporaryDirectory(prefix="crmdesk-concurrency-") as tmp:
         folder = Path(tmp)
-        if backend == "sqlite":
-            result = open_database(folder / "shared.sqlite3")
-            try:
-                ensure_initialized(result.db)
-                yield result.db, folder
-            finally:
-                result.db.dispose()
-            return
-        assert pg_url
-        schema = f"crmdesk_bench_{uuid.uuid4().hex[:10]}"
-        admin = create_db_engine(resolve_url(pg_url))
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            result = open_database(pg_url, pg_schema=schema)
-            try:
-                ensure_initialized(result.db)
-                yield result.db, folder
-            finally:
-                result.db.dispose()
-        finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        with fresh_database(backend, folder / "shared.sqlite3", pg_url) as db:
+            yield db, folder
 
 
 def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -1035,7 +1002,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "postgres" in backends and not args.pg_url:
         parser.error(f"PostgreSQL needs --pg-url or ${ENV_PG_URL}")
 
-    calibration_before = _calibrate()
+    calibration_before = calibrate()
     results = {name: measure(name, args) for name in backends}
     print(
         json.dumps(
@@ -1055,7 +1022,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "platform": platform.platform(),
                     # A fixed pure-Python loop, before and after: on a shared or
                     # throttled CPU it shows how fast the machine ran meanwhile.
-                    "calibration_ms": [calibration_before, _calibrate()],
+                    "calibration_ms": [calibration_before, calibrate()],
                 },
             },
             indent=2,

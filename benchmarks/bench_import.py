@@ -35,20 +35,17 @@ import sqlite3
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from _common import calibrate, fresh_database
+from sqlalchemy import func, select
 
 from crmdesk.db import models as m
-from crmdesk.db.engine import Database, create_db_engine, resolve_url
-from crmdesk.db.migrate import open_database
+from crmdesk.db.engine import Database
 from crmdesk.importing import parse_mapping, run_import
-from crmdesk.services.setup import default_admin_id, ensure_initialized
+from crmdesk.services.setup import default_admin_id
 
 TARGET_S = 30.0
 ENV_PG_URL = "CRMDESK_TEST_DATABASE_URL"
@@ -129,18 +126,6 @@ COMPANY_B = ("wind", "stone", "field", "bridge", "lake", "point", "works", "gate
 COMPANY_C = ("Traders", "Logistics", "Labs", "Foods", "Health", "Systems", "Motors", "Group")
 
 
-def _calibrate() -> float:
-    """Milliseconds for ten million integer additions in plain Python (best of three)."""
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        total = 0
-        for i in range(10_000_000):
-            total += i
-        best = min(best, time.perf_counter() - t)
-    return round(best * 1000, 1)
-
-
 def _us_date(d: date) -> str:
     return f"{d.month}/{d.day}/{d.year}"
 
@@ -203,35 +188,6 @@ def write_csv(path: Path, rows: int, customers: int, owners: int, seed: int) -> 
     }
 
 
-@contextmanager
-def _database(backend: str, folder: Path, pg_url: str | None) -> Iterator[Database]:
-    """A new, initialised database."""
-    if backend == "sqlite":
-        result = open_database(folder / "bench.sqlite3")
-        try:
-            ensure_initialized(result.db)
-            yield result.db
-        finally:
-            result.db.dispose()
-        return
-    assert pg_url
-    schema = f"crmdesk_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_db_engine(resolve_url(pg_url))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        result = open_database(pg_url, pg_schema=schema)
-        try:
-            ensure_initialized(result.db)
-            yield result.db
-        finally:
-            result.db.dispose()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def _timed_import(db: Database, by: int, path: Path) -> tuple[Any, dict[str, float], float]:
     """The result, the seconds of each phase and the total.
 
@@ -261,7 +217,7 @@ def _timed_import(db: Database, by: int, path: Path) -> tuple[Any, dict[str, flo
 
 
 def measure(backend: str, path: Path, folder: Path, pg_url: str | None) -> dict[str, Any]:
-    with _database(backend, folder, pg_url) as db:
+    with fresh_database(backend, folder / "bench.sqlite3", pg_url) as db:
         by = default_admin_id(db)
         result, phases, total = _timed_import(db, by, path)
         if not result.ok:
@@ -317,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import json
 
-    calibration_before = _calibrate()
+    calibration_before = calibrate()
     with tempfile.TemporaryDirectory(prefix="crmdesk-bench-import-") as tmp:
         folder = Path(tmp)
         path = folder / "deals.csv"
@@ -351,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
                     "platform": platform.platform(),
                     # A fixed pure-Python loop, before and after: on a shared or
                     # throttled CPU it shows how fast the machine ran meanwhile.
-                    "calibration_ms": [calibration_before, _calibrate()],
+                    "calibration_ms": [calibration_before, calibrate()],
                 },
             },
             indent=2,

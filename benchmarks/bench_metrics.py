@@ -39,6 +39,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from _common import calibrate
 from sqlalchemy import func, select
 
 from crmdesk.db import models as m
@@ -52,18 +53,6 @@ ALL_TARGET_MS = 2000.0
 REPORT_TARGET_MS = 500.0
 CENT = Decimal("0.01")
 RESPONSE_KINDS = {"call", "meeting", "email"}
-
-
-def _calibrate() -> float:
-    """Milliseconds for ten million integer additions in plain Python (best of three)."""
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        total = 0
-        for i in range(10_000_000):
-            total += i
-        best = min(best, time.perf_counter() - t)
-    return round(best * 1000, 1)
 
 
 def _count_deals(db: Database) -> int:
@@ -296,7 +285,7 @@ def main() -> int:
     args = parser.parse_args()
 
     path, reused, build_s, tmp = _prepare(args)
-    calibration_before = _calibrate()
+    calibration_before = calibrate()
     db = open_database(path, create=False, upgrade_schema=False).db
     svc = MetricsService(db)
     now = datetime.now(UTC)
@@ -373,7 +362,7 @@ def main() -> int:
                     "platform": platform.platform(),
                     # A fixed pure-Python loop, before and after: on a shared or
                     # throttled CPU it shows how fast the machine ran meanwhile.
-                    "calibration_ms": [calibration_before, _calibrate()],
+                    "calibration_ms": [calibration_before, calibrate()],
                 },
             },
             indent=2,

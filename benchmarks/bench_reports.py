@@ -40,23 +40,13 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from _common import calibrate
+
 from crmdesk.db.migrate import open_database
 from crmdesk.demo import build_demo
 from crmdesk.services.setup import default_admin_id, ensure_initialized
 
 TARGET_MS = 200.0
-
-
-def _calibrate() -> float:
-    """Milliseconds for ten million integer additions in plain Python (best of three)."""
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        total = 0
-        for i in range(10_000_000):
-            total += i
-        best = min(best, time.perf_counter() - t)
-    return round(best * 1000, 1)
 
 
 def _summary(values: list[float]) -> dict[str, float]:
@@ -267,7 +257,7 @@ def main() -> int:
             "python": sys.version.split()[0],
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
-            "calibration_ms": _calibrate(),
+            "calibration_ms": calibrate(),
         },
     }
     print(json.dumps(out, indent=2))

@@ -31,6 +31,8 @@ BENCH_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_concurr
 
 
 def _load_bench() -> ModuleType:
+    if str(BENCH_PATH.parent) not in sys.path:  # as when it runs: its folder's _common
+        sys.path.insert(0, str(BENCH_PATH.parent))
     spec = importlib.util.spec_from_file_location("bench_concurrency", BENCH_PATH)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -221,6 +221,26 @@ class _Count(QFrame):
         self.value.setText("–" if value is None else f"{value:,}")
 
 
+def _new_records_notes(result: ImportResult, message: str) -> str:
+    """The owners, customers, sources and lost reasons the import would add (``message``
+    "summary_would_add") or added ("summary_added"), a few names each."""
+    notes = []
+    for kind in ("customer", "user", "source", "lost_reason"):
+        names = result.new_records.get(kind) or []
+        if names:
+            notes.append(
+                describe(
+                    message,
+                    {
+                        "count": len(names),
+                        "what": describe(f"what_{kind}", {}),
+                        "names": human_list(names, limit=6),
+                    },
+                )
+            )
+    return " ".join(notes)
+
+
 class ImportWizard(QDialog):
     """The import wizard. ``entity`` preselects what is imported.
 
@@ -572,6 +592,9 @@ class ImportWizard(QDialog):
         self.skip_widget.setLayout(skip_row)
         skip_row.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.skip_widget)
+        # Takes the room the errors table leaves when there are no errors (the table,
+        # with its stretch factor, takes it otherwise).
+        layout.addStretch(0)
         return page
 
     def _build_import_page(self) -> QWidget:
@@ -1290,21 +1313,8 @@ class ImportWizard(QDialog):
             )
             self.check_status.setStyleSheet(ERROR_STYLE)
         self.check_status.setWordWrap(True)
-        notes = []
-        for kind in ("customer", "user", "source", "lost_reason"):
-            names = result.new_records.get(kind) or []
-            if names:
-                notes.append(
-                    describe(
-                        "summary_would_add",
-                        {
-                            "count": len(names),
-                            "what": describe(f"what_{kind}", {}),
-                            "names": human_list(names, limit=6),
-                        },
-                    )
-                )
-        self.new_records_label.setText(" ".join(notes))
+        notes = _new_records_notes(result, "summary_would_add")
+        self.new_records_label.setText(notes)
         self.new_records_label.setVisible(bool(notes))
         t = self.errors_table
         t.setRowCount(len(result.errors))
@@ -1355,6 +1365,8 @@ class ImportWizard(QDialog):
                     if result.rejects_path
                     else "."
                 )
+            if notes := _new_records_notes(result, "summary_added"):
+                text += "\n\n" + notes
             style = GOOD_STYLE
             self.bus.publish(result.changes)
             self.imported.emit(result)

@@ -129,6 +129,9 @@ def test_english_file_guess_dry_run_and_import_to_the_board(
         assert (len(r.created), len(r.updated), len(r.skipped), r.rejected) == (3, 0, 0, (5,))
         assert w.count_create.value.text() == "3" and w.count_bad.value.text() == "1"
         assert w.errors_table.rowCount() == 1
+        w.resize(1000, 800)
+        qtbot.wait(50)
+        assert w.errors_table.height() > w.height() / 3  # the table takes the room
         shown = [w.errors_table.item(0, c).text() for c in range(3)]
         assert shown[:2] == ["5", "Close Value"] and "negative" in shown[2]
         assert not w.next_button.isEnabled()  # a bad row: import only when it is skipped
@@ -141,6 +144,10 @@ def test_english_file_guess_dry_run_and_import_to_the_board(
         assert w.last_result is not None and w.last_result.written
         assert "3 created" in w.import_summary.text()
         assert "rejects" in w.import_summary.text()
+        # What the import added, as the check said it would.
+        assert 'Added 2 new customers: "Wizard Test Co", "Wizard Globex"' in (
+            w.import_summary.text()
+        )
         w.next_button.click()  # Close
 
     open_wizard(window, monkeypatch, answer)
@@ -183,6 +190,15 @@ def test_chinese_headers_in_gbk(
         run_check(w, qtbot)
         assert w.dry_result is not None and w.dry_result.ok
         assert len(w.dry_result.created) == 2
+        assert "北京向导科技" in w.new_records_label.text()
+        # No errors: the table is hidden and the page keeps its lines together at the
+        # top (the counts and the new customers note in the upper half, not spread down it).
+        w.resize(1000, 800)  # room to spare
+        qtbot.waitUntil(lambda: w.new_records_label.isVisible())
+        qtbot.wait(50)
+        assert not w.errors_table.isVisible()
+        assert w.new_records_label.geometry().bottom() < w.height() / 2
+        assert w.count_create.height() < 100
         w.cancel_button.click()
 
     open_wizard(window, monkeypatch, answer)

@@ -221,16 +221,17 @@ class _Count(QFrame):
         self.value.setText("–" if value is None else f"{value:,}")
 
 
-def _new_records_notes(result: ImportResult, message: str) -> str:
-    """The owners, customers, sources and lost reasons the import would add (``message``
-    "summary_would_add") or added ("summary_added"), a few names each."""
+def _new_records_notes(result: ImportResult, key: str) -> str:
+    """The owners, customers, sources and lost reasons the import would add (message
+    ``key`` "summary_would_add") or added ("summary_added"), a few names each, in the
+    importer's translated messages."""
     notes = []
     for kind in ("customer", "user", "source", "lost_reason"):
         names = result.new_records.get(kind) or []
         if names:
             notes.append(
                 describe(
-                    message,
+                    key,
                     {
                         "count": len(names),
                         "what": describe(f"what_{kind}", {}),

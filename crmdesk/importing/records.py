@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from crmdesk.db import models as m
+from crmdesk.db.bulk import sqlite_new_activities
 from crmdesk.domain import ActivityKind, Change, Changes, Role
 from crmdesk.importing.base import (
     LOGIN_RE,
@@ -141,7 +142,13 @@ def _write(
         }
         for p, rid in zip(creates, ids, strict=True)
     ]
-    bulk_insert(s, table, rows)
+    if table is m.Activity.__table__:
+        # SQLite: the activities' fact triggers set aside, their days and their deals'
+        # facts computed set-based at the end (crmdesk.db.bulk).
+        with sqlite_new_activities(s, ids):
+            bulk_insert(s, table, rows)
+    else:
+        bulk_insert(s, table, rows)
     grouped_update(s, table, [(u.record_id, u.values) for u in updates])
     touched = ids + [u.record_id for u in updates]
     return (made | kinds) if touched else made, touched

@@ -44,6 +44,7 @@ from sqlalchemy import (
 )
 
 from crmdesk.db import models as m
+from crmdesk.db.bulk import NewActivityFacts, NewDealFacts
 from crmdesk.db.types import UTCDateTime
 from crmdesk.portability import PortabilityError
 
@@ -277,6 +278,11 @@ class TableWriter:
         self.counts: dict[str, int] = {}
         self._qualified: list[dict[str, Any]] = []
         self._next = 0
+        # SQLite: the fact triggers of deals and transitions, and of activities, set
+        # aside while they go in, the facts computed set-based once the transitions
+        # (and the activities) are in (crmdesk.db.bulk).
+        self._facts = NewDealFacts(conn)
+        self._activity_facts = NewActivityFacts(conn)
         if conn.dialect.name == "postgresql":
             # No ANALYZE by another session (a database-wide one, autovacuum) until the
             # load commits: it cannot see these uncommitted rows, would record the tables
@@ -295,6 +301,15 @@ class TableWriter:
         hold_back = name == "pipelines" and "qualified_stage_id" in columns
         q_at = list(columns).index("qualified_stage_id") if hold_back else -1
         id_at = list(columns).index("id") if hold_back else -1
+        facts = {"deals": self._facts, "activities": self._activity_facts}.get(name)
+        if facts is not None:
+            facts.begin()
+
+        def send(batch: list[dict[str, Any]]) -> None:
+            insert_rows(self.conn, t, batch)
+            if facts is not None:
+                facts.add([values["id"] for values in batch])
+
         n = 0
         batch: list[dict[str, Any]] = []
         for row in rows:
@@ -304,13 +319,17 @@ class TableWriter:
                 values["qualified_stage_id"] = None
             batch.append(values)
             if len(batch) >= CHUNK:
-                insert_rows(self.conn, t, batch)
+                send(batch)
                 n += len(batch)
                 batch = []
         if batch:
-            insert_rows(self.conn, t, batch)
+            send(batch)
             n += len(batch)
         self.counts[name] = n
+        if name == "stage_transitions":
+            self._facts.finish()
+        elif name == "activities":
+            self._activity_facts.finish()
         if name == "stages" and self._qualified:
             pipelines = table("pipelines")
             self.conn.execute(

@@ -7,23 +7,36 @@ failed block leaves the triggers (and, rolled back, no rows). The deals go in as
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from conftest import BACKENDS
 from db.test_derived_facts import _move as service_move
-from db.test_derived_facts import _raw_deal, _raw_transition, assert_facts, first_wins, slots, ts
+from db.test_derived_facts import (
+    _raw_activity,
+    _raw_deal,
+    _raw_transition,
+    assert_facts,
+    day_number,
+    done_days,
+    first_wins,
+    slots,
+    ts,
+)
 from services._helpers import add_second_pipeline
 from sqlalchemy import func, select, text
 
 from crmdesk.db import models as m
-from crmdesk.db.bulk import SUSPENDED, sqlite_new_deals
+from crmdesk.db.bulk import SUSPENDED, sqlite_new_activities, sqlite_new_deals
 from crmdesk.db.engine import Database
+from crmdesk.db.zone import TIME_ZONE_KEY
 from crmdesk.services import customers, deals, pipelines
+from crmdesk.services.settings import set_setting
 from crmdesk.services.setup import default_admin_id
 
 D = m.Deal.__table__
 T = m.StageTransition.__table__
+A = m.Activity.__table__
 
 
 def _triggers(db: Database) -> dict[str, str]:
@@ -170,3 +183,52 @@ def test_postgres_sets_nothing_aside(db: Database) -> None:
         _raw_transition(s, deal, stage["quote"], ts(0))
     facts, _ = assert_facts(db)
     assert facts[deal].reached_mask == 1 << slots(db.engine, pipe.id)[stage["quote"]]
+
+
+def test_a_bulk_insert_of_activities_keeps_every_fact_exact(sqlite_db: Database) -> None:
+    """New activities for deals that exist (some with activities already): their
+    team-zone days and the deals' first response, response hours, last activity and next
+    due, as the row triggers would give them; a customer's activity touches no deal."""
+    db = sqlite_db
+    admin = default_admin_id(db)
+    pipe = pipelines.get_pipeline(db)
+    stage = {st.key: st.id for st in pipe.stages}
+    set_setting(db, TIME_ZONE_KEY, "Asia/Shanghai", by=admin)
+    acme = customers.create_customer(db, by=admin, company="Acme").value.id
+    with db.transaction() as s:
+        busy = _raw_deal(s, owner=admin, pipeline=pipe.id, stage=stage["quote"], created=ts(0, 9))
+        quiet = _raw_deal(s, owner=admin, pipeline=pipe.id, stage=stage["quote"], created=ts(1))
+        untouched = _raw_deal(s, owner=admin, pipeline=pipe.id, stage=stage["quote"], created=ts(2))
+        for d, at in ((busy, ts(0, 9)), (quiet, ts(1)), (untouched, ts(2))):
+            _raw_transition(s, d, stage["quote"], at)
+        earlier = _raw_activity(s, admin, "email", deal=busy, done=ts(3, 10))
+    before = _triggers(db)
+    facts_before, _ = assert_facts(db)
+
+    with db.transaction() as s:
+        lo = s.execute(select(func.max(A.c.id))).scalar_one() + 1
+        ids = list(range(lo, lo + 6))
+        with sqlite_new_activities(s, ids):
+            made = [
+                # An earlier call: the new first response; done late in the evening in
+                # UTC, which is the next day in Shanghai.
+                _raw_activity(s, admin, "call", deal=busy, done=ts(1, 17, 30, 0, 999_600)),
+                # A note is no response; an open task with a due time.
+                _raw_activity(s, admin, "note", deal=quiet, done=ts(4)),
+                _raw_activity(s, admin, "task", deal=quiet, due=ts(9, 8)),
+                _raw_activity(s, admin, "task", deal=quiet, due=ts(7, 8)),
+                # Before the deal was created: response hours floor at 0.
+                _raw_activity(s, admin, "meeting", deal=quiet, done=ts(0, 12)),
+                _raw_activity(s, admin, "call", customer=acme, done=ts(5)),
+            ]
+            assert made == ids
+
+    assert _triggers(db) == before
+    facts, _ = assert_facts(db)
+    assert facts[busy].first_response_at == ts(1, 17, 30, 0, 999_600)
+    assert facts[busy].last_activity_at == ts(3, 10)  # the earlier email is still the last
+    assert facts[quiet].first_response_at == ts(0, 12) and facts[quiet].response_hours == 0.0
+    assert facts[quiet].next_due_at == ts(7, 8)
+    assert facts[untouched] == facts_before[untouched]
+    assert done_days(db)[made[0]] == day_number(date(2025, 2, 3))  # 1:30 on 3 Feb in Shanghai
+    assert done_days(db)[earlier] is not None and done_days(db)[made[2]] is None

@@ -29,6 +29,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from crmdesk.db import models as m
+from crmdesk.db.bulk import NewActivityFacts, NewDealFacts
 from crmdesk.db.engine import Database
 from crmdesk.demo import names as nm
 from crmdesk.domain.errors import CrmError
@@ -283,6 +284,10 @@ class _Generator:
         self.start = self.now - HISTORY_DAYS * DAY
         self.progress = progress or (lambda _msg: None)
         self.ids = dict(ctx.next_ids)
+        self.facts: dict[str, NewDealFacts | NewActivityFacts] = {
+            "deals": NewDealFacts(session),
+            "activities": NewActivityFacts(session),
+        }
         self.counts = dict.fromkeys(
             ("users", "customers", "contacts", "deals", "transitions", "activities", "targets"), 0
         )
@@ -333,6 +338,8 @@ class _Generator:
     def _write(self, table: Table, rows: Sequence[dict[str, Any]], counter: str) -> None:
         for i in range(0, len(rows), CHUNK):
             self.s.execute(insert(table), list(rows[i : i + CHUNK]))
+        if (facts := self.facts.get(table.name)) is not None:
+            facts.add([row["id"] for row in rows])
         self.counts[counter] += len(rows)
 
     def _text(self, pair: tuple[str, str]) -> str:
@@ -344,7 +351,13 @@ class _Generator:
         self._make_team()
         created = self._deal_times(n_deals)
         plan = self._make_customers(created)
+        # SQLite: the deals', transitions' and activities' fact triggers set aside, the
+        # facts computed set-based once they are all in (crmdesk.db.bulk).
+        for facts in self.facts.values():
+            facts.begin()
         self._make_deals(created, plan)
+        for facts in self.facts.values():
+            facts.finish()
         self._make_targets()
         return self.counts
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from db.test_derived_facts import assert_facts
 from sqlalchemy import func, select, text
 
 from crmdesk.db import models as m
+from crmdesk.db.bulk import ACTIVITY_TRIGGERS, SUSPENDED
 from crmdesk.db.engine import Database, create_db_engine, resolve_url
 from crmdesk.db.migrate import open_database, table_counts
 from crmdesk.demo import DemoError, DemoSummary, build_demo
@@ -115,6 +117,21 @@ def test_summary_matches_the_tables(demo: tuple[Database, DemoSummary]) -> None:
     assert summary.targets == counts["targets"]
     assert summary.users == counts["users"] - 1  # plus the admin of ensure_initialized
     assert summary.seconds >= 0
+
+
+def test_every_trigger_kept_fact_is_exact(demo: tuple[Database, DemoSummary]) -> None:
+    """The demo writes its deals, history and activities with their fact triggers set
+    aside (crmdesk.db.bulk) and computes the facts at the end: they equal the plain
+    fold of the rows, and the triggers are back."""
+    db, summary = demo
+    facts, visits = assert_facts(db)
+    assert len(facts) == summary.deals and len(visits) == summary.transitions
+    assert any(f.first_response_at is not None for f in facts.values())
+    with db.read() as s:
+        names = set(
+            s.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
+        )
+    assert set(SUSPENDED) | set(ACTIVITY_TRIGGERS) <= names
 
 
 def test_progress_is_reported(tmp_path: Path) -> None:

@@ -239,7 +239,13 @@ class Validator:
         *,
         required: bool = False,
         must_be_active: bool = False,
+        share_lock: bool = False,
     ) -> ModelT | None:
+        """The ``model`` row ``ident`` names, or None with the field's error. With
+        ``share_lock`` the row is read ``FOR SHARE`` on PostgreSQL (SQLite's write
+        transaction locks everything already): a concurrent change of it (an archive,
+        which locks it ``FOR UPDATE``) waits for this transaction, or this one waits and
+        reads the row as that change left it."""
         if ident is None:
             if required:
                 self.add(field, "required")
@@ -248,7 +254,7 @@ class Validator:
         if isinstance(ident, bool) or not isinstance(ident, int):
             self.add(field, "invalid", reason=f"expected a {entity} id")
             return None
-        obj = session.get(model, ident)
+        obj = session.get(model, ident, with_for_update={"read": True} if share_lock else None)
         if obj is None:
             self.add(field, "unknown", entity=entity, value=ident)
             return None

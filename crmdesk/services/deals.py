@@ -298,8 +298,12 @@ def create_deal(
             pipeline_id = _default_pipeline_id(s)
             if pipeline_id is None:
                 v.add("pipeline_id", "required")
-        else:
-            v.reference(s, "pipeline_id", m.Pipeline, pipeline_id, must_be_active=True)
+        if pipeline_id is not None:
+            # Shared-locked: archiving the pipeline meanwhile would leave the new deal
+            # open in a pipeline that is off the board (archive_pipeline locks it too).
+            v.reference(
+                s, "pipeline_id", m.Pipeline, pipeline_id, must_be_active=True, share_lock=True
+            )
         stage: m.Stage | None = None
         if not v.has("pipeline_id") and pipeline_id is not None:
             if stage_id is None:

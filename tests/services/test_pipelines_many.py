@@ -3,11 +3,14 @@ default), on both backends."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from conftest import BACKENDS
+from sqlalchemy import text
 
 from crmdesk.db.engine import Database
 from crmdesk.domain import (
@@ -391,3 +394,37 @@ def test_an_admin_may_change_pipelines(db: Database, admin_id: int) -> None:
     pipelines.set_default_pipeline(db, new.id, by=admin_id)
     assert defaults(db) == [new.id]
     assert pipelines.get_pipeline(db).stage("won").kind is StageKind.WON
+
+
+@pytest.mark.parametrize("backend", [p for p in BACKENDS if p.id == "postgres"], indirect=True)
+def test_a_deal_created_while_its_pipeline_is_being_archived_waits_and_is_refused(
+    db: Database, manager: int, rep: int
+) -> None:
+    """PostgreSQL: another session archives the pipeline (its row locked, not committed
+    yet) while a rep creates a deal in it. The create waits for the archive and is then
+    refused: no open deal may land in a pipeline that is off the board. (SQLite's write
+    transactions never overlap.)"""
+    new = add(db, manager)
+    outcome: dict[str, Any] = {}
+
+    def create() -> None:
+        try:
+            outcome["deal"] = deals.create_deal(db, by=rep, title="Racing", pipeline_id=new.id)
+        except ValidationError as exc:
+            outcome["refused"] = exc
+
+    with db.engine.connect() as other:
+        archive = other.begin()
+        other.execute(text("SELECT id FROM pipelines WHERE id = :p FOR UPDATE"), {"p": new.id})
+        other.execute(text("UPDATE pipelines SET active = false WHERE id = :p"), {"p": new.id})
+        racer = threading.Thread(target=create)
+        racer.start()
+        racer.join(0.5)
+        assert racer.is_alive(), f"the create did not wait for the archive: {outcome}"
+        archive.commit()
+    racer.join(10)
+    assert not racer.is_alive()
+    assert "deal" not in outcome
+    refused = outcome["refused"]
+    assert (refused.fields, refused.errors[0].code) == (["pipeline_id"], "inactive")
+    assert count(db, "deals", "pipeline_id = :p", p=new.id) == 0

@@ -650,7 +650,7 @@ def cmd_report_pack(args: argparse.Namespace) -> int:
         application()  # offscreen when there is no screen
         set_locale(lang)
         f, info, (pipe, source) = _resolve_filter(db, args, period_from, period_to, tz, now)
-        data = load_report_data(db, f)
+        data = load_report_data(db, f, lang=lang)
         currency = get_setting(db, "currency", "USD") or "USD"
         filter_text = describe_filter(
             info.owners,

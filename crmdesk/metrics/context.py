@@ -42,6 +42,10 @@ class StageRef:
     rot_days: int | None
     slot: int
 
+    def label(self, lang: str | None) -> str:
+        """The stage's name in ``lang`` (``"en"``, ``"zh_CN"``), else its main name."""
+        return (self.names.get(lang) if lang else None) or self.name
+
 
 @dataclass(frozen=True)
 class Ctx:

@@ -67,18 +67,25 @@ _FIELDS: dict[str, dict[str, bool]] = {
 assert set(_FIELDS) == set(DRILL_KINDS)
 
 
-def drill(db: Database, f: MetricsFilter, spec: DrillSpec, *, months: int = 6) -> DrillResult:
+def drill(
+    db: Database, f: MetricsFilter, spec: DrillSpec, *, months: int = 6, lang: str | None = None
+) -> DrillResult:
     """The deals behind the figure ``spec`` names, under filter ``f``, in one read
     transaction. ``months`` is the forecast's number of months (as
     ``MetricsService.forecast``), for the ``forecast`` kind.
 
     Raises :class:`ValidationError` for an unknown kind, a missing or unexpected
     field, a stage that is not an active open stage of the filter's pipeline, or a
-    bucket the figure does not have."""
+    bucket the figure does not have. ``lang`` names the stages as
+    :class:`MetricsService` does."""
     if months < 1:
         raise ValueError("months must be at least 1")
     with db.read() as s:
-        return _drill(s, resolve(s, f), spec, MetricsService(db), months)
+        return _drill(s, resolve(s, f), spec, MetricsService(db, lang=lang), months)
+
+
+def _stage_label(name: str | None, names: dict[str, str] | None, lang: str | None) -> str:
+    return ((names or {}).get(lang) if lang else None) or name or ""
 
 
 def _drill(s: Session, ctx: Ctx, spec: DrillSpec, svc: MetricsService, months: int) -> DrillResult:
@@ -92,6 +99,7 @@ def _drill(s: Session, ctx: Ctx, spec: DrillSpec, svc: MetricsService, months: i
             U.c.name,
             D.c.stage_id,
             ST.c.name,
+            ST.c.names,
             D.c.amount,
             D.c.created_at,
             D.c.closed_at,
@@ -114,11 +122,11 @@ def _drill(s: Session, ctx: Ctx, spec: DrillSpec, svc: MetricsService, months: i
             owner_id=r[3],
             owner_name=r[4] if r[4] is not None else str(r[3]),
             stage_id=r[5],
-            stage_name=r[6] or "",
-            amount=_money(r[7]),
-            created_at=_aware(r[8]),
-            closed_at=_aware(r[9]) if r[9] is not None else None,
-            expected_close=r[10],
+            stage_name=_stage_label(r[6], r[7], svc.lang),
+            amount=_money(r[8]),
+            created_at=_aware(r[9]),
+            closed_at=_aware(r[10]) if r[10] is not None else None,
+            expected_close=r[11],
         )
         for r in s.execute(stmt)
     )

@@ -181,11 +181,17 @@ class MetricsService:
     the other people's rows are left out of the per-person parts (the team totals still
     count everyone). Managers and admins, and ``viewer=None`` (the command line, which
     acts as the database's admin), see everyone.
+
+    ``lang`` names the stages in that language (the window's: ``"en"``, ``"zh_CN"``)
+    where the pipeline has a name in it; None (the command line) gives their main names.
     """
 
-    def __init__(self, db: Database, *, viewer: UserInfo | None = None) -> None:
+    def __init__(
+        self, db: Database, *, viewer: UserInfo | None = None, lang: str | None = None
+    ) -> None:
         self.db = db
         self.viewer = viewer
+        self.lang = lang
 
     # --- who may see what -------------------------------------------------------------
     def _only_self(self) -> int | None:
@@ -533,7 +539,7 @@ class MetricsService:
                 StageEfficiencyRow(
                     stage_id=st.id,
                     stage_key=st.key,
-                    stage_name=st.name,
+                    stage_name=st.label(self.lang),
                     reached=reached[i],
                     advanced=advanced,
                     conversion=_ratio(advanced, reached[i]),
@@ -567,9 +573,11 @@ class MetricsService:
         per_owner = self._owner_facts(s, ctx)
         names = self._user_names(s)
         t = OwnerFacts.total(per_owner.values(), len(ctx.open_stages))
-        team = _funnel(ctx, None, TEAM, t.created, t.reached, t.won_now, None)
+        team = _funnel(ctx, None, TEAM, t.created, t.reached, t.won_now, None, self.lang)
         people = [
-            _funnel(ctx, oid, names.get(oid, str(oid)), o.created, o.reached, o.won_now, team)
+            _funnel(
+                ctx, oid, names.get(oid, str(oid)), o.created, o.reached, o.won_now, team, self.lang
+            )
             for oid, o in per_owner.items()
             if o.created
         ]
@@ -1219,7 +1227,7 @@ class MetricsService:
             )
             for r in overdue_rows
         )
-        stage_names = {st.id: st.name for st in ctx.open_stages}
+        stage_names = {st.id: st.label(self.lang) for st in ctx.open_stages}
         rotting = tuple(
             RottingDeal(
                 deal_id=r.id,
@@ -1523,12 +1531,15 @@ def _funnel(
     reached: list[int],
     won: int,
     team: Funnel | None,
+    lang: str | None,
 ) -> Funnel:
     n = len(ctx.open_stages)
     stages = []
     for i, st in enumerate(ctx.open_stages):
         nxt = reached[i + 1] if i + 1 < n else won
-        stages.append(FunnelStage(st.id, st.key, st.name, reached[i], _ratio(nxt, reached[i])))
+        stages.append(
+            FunnelStage(st.id, st.key, st.label(lang), reached[i], _ratio(nxt, reached[i]))
+        )
     bottleneck = None
     if team is not None:
         # Exact fractions: two stages exactly as far below the team must tie (earlier wins).

@@ -423,7 +423,7 @@ class MainWindow(QMainWindow):
         from crmdesk.metrics.drill import drill
         from crmdesk.ui.reports.drill_dialog import DrillDialog
 
-        result = drill(self.db, f, spec)  # type: ignore[arg-type]
+        result = drill(self.db, f, spec, lang=self.lang)  # type: ignore[arg-type]
         dialog = DrillDialog(
             result, self.tr("Deals behind the figure"), self.reports.currency, parent=self
         )

@@ -1264,3 +1264,29 @@ def test_the_usual_periods_are_ready_before_they_are_picked(
     choose_period(qtbot, tab, "last_quarter")
     # Loaded after the write (by the pick, or by the background pass that followed it).
     assert any(f.period_from == tab.current_filter().period_from for f in loads)
+
+
+def test_a_chinese_window_names_the_stages_in_chinese(rdb: Database, qtbot: QtBot) -> None:
+    """The demo's stages are named in English first; a window in Chinese shows their
+    Chinese names on the stage page's table, the funnel and the drill-down."""
+    user = users.get_user(rdb, default_admin_id(rdb))
+    window = MainWindow(db=rdb, user=user, lang="zh_CN", confirm=False)
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.reports
+    with qtbot.waitSignal(tab.loaded, timeout=LOAD_TIMEOUT_MS):
+        window.nav.setCurrentRow(window.VIEW_KEYS.index("reports"))
+    choose_period(qtbot, tab, "custom", D(2026, 4, 1), D(2026, 6, 30))
+    pipe = pipelines.get_pipeline(rdb)
+    chinese = [s.names["zh_CN"] for s in pipe.open_stages]
+    assert chinese != [s.name for s in pipe.open_stages]
+    stages_page = tab.pages["stages"]
+    assert [row["Stage"] for row in table(stages_page.model)] == chinese
+    funnel_rows = table(tab.pages["funnel"].model)
+    assert all(name in funnel_rows[0] for name in chinese)
+
+    tab.tabs.setCurrentWidget(stages_page)
+    stages_page.chart.bar_clicked.emit(DrillSpec(kind="created"))
+    qtbot.waitUntil(lambda: getattr(window, "_drill_dialog", None) is not None)
+    shown = {r.stage_name for r in window._drill_dialog.result.rows}
+    assert shown and shown <= {s.label("zh_CN") for s in pipe.stages}

@@ -83,14 +83,16 @@ def load_report_data(
     first_page: str | None = None,
     on_first: Callable[[FirstPart], None] | None = None,
     viewer: UserInfo | None = None,
+    lang: str | None = None,
 ) -> ReportData:
     """Everything the tab shows for ``f``. Safe to call from a worker thread.
 
     With ``first_page`` and ``on_first``, the KPIs, the targets and that page's report
     are computed first and handed to ``on_first`` (from the calling thread), then the
-    rest. ``viewer`` is who looks (a rep sees themselves and the team's totals)."""
+    rest. ``viewer`` is who looks (a rep sees themselves and the team's totals);
+    ``lang`` names the stages in that language (see :class:`MetricsService`)."""
     started = time.perf_counter()
-    svc = MetricsService(db, viewer=viewer)
+    svc = MetricsService(db, viewer=viewer, lang=lang)
     previous = None
     if f.period_from is not None and f.period_to is not None:
         p_from, p_to = previous_range(f.period_from, f.period_to)

@@ -102,11 +102,13 @@ class _Load(QRunnable):
         signals: _Signals,
         first_page: str | None = None,
         viewer: UserInfo | None = None,
+        lang: str | None = None,
     ) -> None:
         super().__init__()
         self.db, self.f, self.generation, self.signals = db, f, generation, signals
         self.first_page = first_page
         self.viewer = viewer
+        self.lang = lang
 
     def run(self) -> None:
         def on_first(part: FirstPart) -> None:
@@ -114,7 +116,7 @@ class _Load(QRunnable):
 
         try:
             if self.first_page is None:
-                result: Any = load_report_data(self.db, self.f, viewer=self.viewer)
+                result: Any = load_report_data(self.db, self.f, viewer=self.viewer, lang=self.lang)
             else:
                 result = load_report_data(
                     self.db,
@@ -122,6 +124,7 @@ class _Load(QRunnable):
                     first_page=self.first_page,
                     on_first=on_first,
                     viewer=self.viewer,
+                    lang=self.lang,
                 )
         except Exception as exc:  # shown in the tab, never lost in the thread
             result = exc
@@ -680,7 +683,15 @@ class ReportsTab(LazyView):
         self.status.setText(self.tr("Updating…"))
         page = PAGES[self.tabs.currentIndex()][0]
         self._pool.start(
-            _Load(self.db, f, self._generation, self._signals, first_page=page, viewer=self.user)
+            _Load(
+                self.db,
+                f,
+                self._generation,
+                self._signals,
+                first_page=page,
+                viewer=self.user,
+                lang=self.lang,
+            )
         )
 
     def _cache_fresh(self, f: MetricsFilter) -> bool:
@@ -698,7 +709,9 @@ class ReportsTab(LazyView):
         self.busy.setVisible(False)
         self.status.setText("")
         self._stale = False
-        self.show_data(load_report_data(self.db, self.current_filter(), viewer=self.user))
+        self.show_data(
+            load_report_data(self.db, self.current_filter(), viewer=self.user, lang=self.lang)
+        )
 
     def wait_loaded(self, timeout_ms: int = 30_000) -> bool:
         """Block until the running load is done (tests and the printing path)."""
@@ -752,7 +765,14 @@ class ReportsTab(LazyView):
             if f not in self._cache and f not in self._prefetching:
                 self._prefetching.add(f)
                 self._background.start(
-                    _Load(self.db, f, -self._data_version, self._signals, viewer=self.user)
+                    _Load(
+                        self.db,
+                        f,
+                        -self._data_version,
+                        self._signals,
+                        viewer=self.user,
+                        lang=self.lang,
+                    )
                 )
 
     def show_data(self, data: ReportData, *, all_now: bool = True) -> None:

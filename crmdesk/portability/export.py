@@ -82,8 +82,35 @@ class Sheet:
     tz: str
 
 
-#: A sheet's title, columns, query, and the function that turns a result row into values.
-_Built = tuple[str, list["Column"], Select[Any], Callable[[Any], list[Any]]]
+@dataclass(frozen=True)
+class _Field:
+    """A column and where its values come from: one expression, shown as it is or
+    through ``shown`` (a value map); or a name and its translations (two expressions),
+    shown in the export's language."""
+
+    column: Column
+    exprs: tuple[Any, ...]
+    shown: dict[str, str] | None = None
+
+    def value(self, values: tuple[Any, ...], lang: str | None) -> Any:
+        if len(values) == 2:
+            return _label(values[0], values[1], lang)
+        (v,) = values
+        return self.shown.get(v, v) if self.shown is not None else v
+
+
+def _field(
+    header: str, kind: Kind, width: int, *exprs: Any, shown: dict[str, str] | None = None
+) -> _Field:
+    return _Field(Column(header, kind, width), exprs, shown)
+
+
+#: A sheet's title, its fields, and its query (the fields' expressions, in order).
+_Built = tuple[str, list[_Field], Select[Any]]
+
+
+def _select(fields: list[_Field]) -> Select[Any]:
+    return select(*(e for f in fields for e in f.exprs))
 
 
 @dataclass(frozen=True)
@@ -114,39 +141,36 @@ def _zone(db: Database, tz: str | None) -> str:
     return team if team and valid_zone(team) else local_timezone_name()
 
 
-def _deals(tz: str, lang: str | None) -> _Built:
+def _deals(tz: str) -> _Built:
     d = m.Deal
     owner, stage, pipe = aliased(m.User), aliased(m.Stage), aliased(m.Pipeline)
     cust, contact = aliased(m.Customer), aliased(m.Contact)
     src, reason = aliased(m.LeadSource), aliased(m.LostReason)
+    fields = [
+        _field("ID", "int", 8, d.id),
+        _field("Title", "text", 36, d.title),
+        _field("Customer", "text", 28, cust.company),
+        _field("Contact", "text", 22, contact.name),
+        _field("Owner", "text", 20, owner.name),
+        _field("Pipeline", "text", 16, pipe.name, pipe.names),
+        _field("Stage", "text", 18, stage.name, stage.names),
+        _field("Status", "text", 9, stage.kind, shown=_STATUS),
+        _field("Amount", "money", 14, d.amount),
+        _field("Currency", "text", 9, d.currency),
+        _field("Expected close", "date", 14, d.expected_close),
+        _field("Source", "text", 16, src.name, src.names),
+        _field("Lost reason", "text", 20, reason.name, reason.names),
+        _field(f"Created ({tz})", "datetime", 20, d.created_at),
+        _field(f"Stage entered ({tz})", "datetime", 20, d.stage_entered_at),
+        _field(f"Closed ({tz})", "datetime", 20, d.closed_at),
+        _field(f"Last activity ({tz})", "datetime", 20, d.last_activity_at),
+        _field(f"Next due ({tz})", "datetime", 20, d.next_due_at),
+        _field("External ref", "text", 16, d.external_ref),
+        _field("Notes", "text", 40, d.notes),
+        _field(f"Updated ({tz})", "datetime", 20, d.updated_at),
+    ]
     stmt = (
-        select(
-            d.id,
-            d.title,
-            cust.company,
-            contact.name,
-            owner.name,
-            pipe.name,
-            pipe.names,
-            stage.name,
-            stage.names,
-            stage.kind,
-            d.amount,
-            d.currency,
-            d.expected_close,
-            src.name,
-            src.names,
-            reason.name,
-            reason.names,
-            d.created_at,
-            d.stage_entered_at,
-            d.closed_at,
-            d.last_activity_at,
-            d.next_due_at,
-            d.external_ref,
-            d.notes,
-            d.updated_at,
-        )
+        _select(fields)
         .join(owner, owner.id == d.owner_id)
         .join(stage, stage.id == d.stage_id)
         .join(pipe, pipe.id == d.pipeline_id)
@@ -156,159 +180,76 @@ def _deals(tz: str, lang: str | None) -> _Built:
         .outerjoin(reason, reason.id == d.lost_reason_id)
         .order_by(d.id)
     )
-    columns = [
-        Column("ID", "int", 8),
-        Column("Title", "text", 36),
-        Column("Customer", "text", 28),
-        Column("Contact", "text", 22),
-        Column("Owner", "text", 20),
-        Column("Pipeline", "text", 16),
-        Column("Stage", "text", 18),
-        Column("Status", "text", 9),
-        Column("Amount", "money", 14),
-        Column("Currency", "text", 9),
-        Column("Expected close", "date", 14),
-        Column("Source", "text", 16),
-        Column("Lost reason", "text", 20),
-        Column(f"Created ({tz})", "datetime", 20),
-        Column(f"Stage entered ({tz})", "datetime", 20),
-        Column(f"Closed ({tz})", "datetime", 20),
-        Column(f"Last activity ({tz})", "datetime", 20),
-        Column(f"Next due ({tz})", "datetime", 20),
-        Column("External ref", "text", 16),
-        Column("Notes", "text", 40),
-        Column(f"Updated ({tz})", "datetime", 20),
-    ]
-
-    def row(r: Any) -> list[Any]:
-        return [
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            _label(r[5], r[6], lang),
-            _label(r[7], r[8], lang),
-            _STATUS.get(r[9], r[9]),
-            r[10],
-            r[11],
-            r[12],
-            _label(r[13], r[14], lang),
-            _label(r[15], r[16], lang),
-            *r[17:22],
-            r[22],
-            r[23],
-            r[24],
-        ]
-
-    return "Deals", columns, stmt, row
+    return "Deals", fields, stmt
 
 
-def _customers(tz: str, lang: str | None) -> _Built:
+def _customers(tz: str) -> _Built:
     c = m.Customer
     owner, src = aliased(m.User), aliased(m.LeadSource)
+    fields = [
+        _field("ID", "int", 8, c.id),
+        _field("Company", "text", 30, c.company),
+        _field("Industry", "text", 18, c.industry),
+        _field("Owner", "text", 20, owner.name),
+        _field("Source", "text", 16, src.name, src.names),
+        _field("Phone", "text", 18, c.phone),
+        _field("E-mail", "text", 28, c.email),
+        _field("Website", "text", 28, c.website),
+        _field("Address", "text", 36, c.address),
+        _field("External ref", "text", 16, c.external_ref),
+        _field("Notes", "text", 40, c.notes),
+        _field(f"Created ({tz})", "datetime", 20, c.created_at),
+        _field(f"Updated ({tz})", "datetime", 20, c.updated_at),
+    ]
     stmt = (
-        select(
-            c.id,
-            c.company,
-            c.industry,
-            owner.name,
-            src.name,
-            src.names,
-            c.phone,
-            c.email,
-            c.website,
-            c.address,
-            c.external_ref,
-            c.notes,
-            c.created_at,
-            c.updated_at,
-        )
+        _select(fields)
         .outerjoin(owner, owner.id == c.owner_id)
         .outerjoin(src, src.id == c.source_id)
         .order_by(c.id)
     )
-    columns = [
-        Column("ID", "int", 8),
-        Column("Company", "text", 30),
-        Column("Industry", "text", 18),
-        Column("Owner", "text", 20),
-        Column("Source", "text", 16),
-        Column("Phone", "text", 18),
-        Column("E-mail", "text", 28),
-        Column("Website", "text", 28),
-        Column("Address", "text", 36),
-        Column("External ref", "text", 16),
-        Column("Notes", "text", 40),
-        Column(f"Created ({tz})", "datetime", 20),
-        Column(f"Updated ({tz})", "datetime", 20),
-    ]
-
-    def row(r: Any) -> list[Any]:
-        return [*r[0:4], _label(r[4], r[5], lang), *r[6:14]]
-
-    return "Customers", columns, stmt, row
+    return "Customers", fields, stmt
 
 
-def _contacts(tz: str, lang: str | None) -> _Built:
+def _contacts(tz: str) -> _Built:
     k = m.Contact
     cust = aliased(m.Customer)
-    stmt = (
-        select(k.id, cust.company, k.name, k.title, k.phone, k.email, k.notes, k.created_at)
-        .join(cust, cust.id == k.customer_id)
-        .order_by(k.id)
-    )
-    columns = [
-        Column("ID", "int", 8),
-        Column("Customer", "text", 30),
-        Column("Name", "text", 24),
-        Column("Job title", "text", 20),
-        Column("Phone", "text", 18),
-        Column("E-mail", "text", 28),
-        Column("Notes", "text", 40),
-        Column(f"Created ({tz})", "datetime", 20),
+    fields = [
+        _field("ID", "int", 8, k.id),
+        _field("Customer", "text", 30, cust.company),
+        _field("Name", "text", 24, k.name),
+        _field("Job title", "text", 20, k.title),
+        _field("Phone", "text", 18, k.phone),
+        _field("E-mail", "text", 28, k.email),
+        _field("Notes", "text", 40, k.notes),
+        _field(f"Created ({tz})", "datetime", 20, k.created_at),
     ]
-    return "Contacts", columns, stmt, list
+    stmt = _select(fields).join(cust, cust.id == k.customer_id).order_by(k.id)
+    return "Contacts", fields, stmt
 
 
-def _activities(tz: str, lang: str | None) -> _Built:
+def _activities(tz: str) -> _Built:
     a = m.Activity
     owner, deal, cust = aliased(m.User), aliased(m.Deal), aliased(m.Customer)
+    fields = [
+        _field("ID", "int", 8, a.id),
+        _field("Kind", "text", 9, a.kind, shown=_ACTIVITY_KINDS),
+        _field("Subject", "text", 36, a.subject),
+        _field("Owner", "text", 20, owner.name),
+        _field("Deal", "text", 30, deal.title),
+        _field("Customer", "text", 28, cust.company),
+        _field(f"Due ({tz})", "datetime", 20, a.due_at),
+        _field(f"Done ({tz})", "datetime", 20, a.done_at),
+        _field("Notes", "text", 40, a.notes),
+        _field(f"Created ({tz})", "datetime", 20, a.created_at),
+    ]
     stmt = (
-        select(
-            a.id,
-            a.kind,
-            a.subject,
-            owner.name,
-            deal.title,
-            cust.company,
-            a.due_at,
-            a.done_at,
-            a.notes,
-            a.created_at,
-        )
+        _select(fields)
         .join(owner, owner.id == a.owner_id)
         .outerjoin(deal, deal.id == a.deal_id)
         .outerjoin(cust, cust.id == a.customer_id)
         .order_by(a.id)
     )
-    columns = [
-        Column("ID", "int", 8),
-        Column("Kind", "text", 9),
-        Column("Subject", "text", 36),
-        Column("Owner", "text", 20),
-        Column("Deal", "text", 30),
-        Column("Customer", "text", 28),
-        Column(f"Due ({tz})", "datetime", 20),
-        Column(f"Done ({tz})", "datetime", 20),
-        Column("Notes", "text", 40),
-        Column(f"Created ({tz})", "datetime", 20),
-    ]
-
-    def row(r: Any) -> list[Any]:
-        return [r[0], _ACTIVITY_KINDS.get(r[1], r[1]), *r[2:]]
-
-    return "Activities", columns, stmt, row
+    return "Activities", fields, stmt
 
 
 _BUILDERS = {
@@ -332,16 +273,21 @@ def entity_sheet(
         )
     zone_name = _zone(db, tz)
     zone = ZoneInfo(zone_name)
-    title, columns, stmt, shape = _BUILDERS[entity](zone_name, lang)
-    kinds = [c.kind for c in columns]
+    title, fields, stmt = _BUILDERS[entity](zone_name)
+    columns = [f.column for f in fields]
+    # Where each field's values start in a result row.
+    starts = [0]
+    for f in fields:
+        starts.append(starts[-1] + len(f.exprs))
     rows: list[list[Any]] = []
     with db.read() as s:
         for r in s.execute(stmt):
-            values = shape(r)
-            for i, kind in enumerate(kinds):
-                v = values[i]
-                if kind == "datetime" and v is not None:
-                    values[i] = v.astimezone(zone).replace(tzinfo=None, microsecond=0)
+            values = []
+            for f, at, end in zip(fields, starts, starts[1:], strict=False):
+                v = f.value(tuple(r[at:end]), lang)
+                if f.column.kind == "datetime" and v is not None:
+                    v = v.astimezone(zone).replace(tzinfo=None, microsecond=0)
+                values.append(v)
             rows.append(values)
     return Sheet(entity=entity, title=title, columns=columns, rows=rows, tz=zone_name)
 

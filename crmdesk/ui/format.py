@@ -14,6 +14,16 @@ def tr(text: str, context: str = "Format") -> str:
     return QCoreApplication.translate(context, text)
 
 
+def target_metric_names() -> dict[str, str]:
+    """What each target measures, by metric key (the reports, the pack and Settings)."""
+    return {
+        "won_amount": tr("Won amount"),
+        "won_count": tr("Deals won"),
+        "new_customers": tr("New customers"),
+        "activities_done": tr("Activities done"),
+    }
+
+
 def money(amount: Decimal | None, currency: str = "USD", *, cents: bool = False) -> str:
     """``$12,300`` (or ``$12,300.50`` with ``cents``), in the user's locale."""
     if amount is None:

@@ -264,13 +264,7 @@ def kind_label(kind: StageKind) -> str:
 
 
 def metric_label(metric: TargetMetric | str) -> str:
-    labels = {
-        "won_amount": tr("Won amount"),
-        "won_count": tr("Deals won"),
-        "new_customers": tr("New customers"),
-        "activities_done": tr("Activities done"),
-    }
-    return labels.get(str(metric), str(metric))
+    return fmt.target_metric_names().get(str(metric), str(metric))
 
 
 def currency_label(code: str) -> str:

@@ -316,77 +316,77 @@
   <context>
     <name>AddUserDialog</name>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="610" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="657" />
       <source>Add User</source>
       <translation>添加用户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="624" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="671" />
       <source>At least {n} characters</source>
       <translation>至少 {n} 个字符</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="710" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="757" />
       <source>Close Without Password</source>
       <translation>不设密码并关闭</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="633" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="680" />
       <source>Confirm password</source>
       <translation>确认密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="629" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="676" />
       <source>E-mail</source>
       <translation>电子邮箱</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="627" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="674" />
       <source>Login</source>
       <translation>登录名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="628" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="675" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="617" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="664" />
       <source>Optional</source>
       <translation>可选</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="631" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="678" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="630" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="677" />
       <source>Role</source>
       <translation>角色</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="708" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="755" />
       <source>Set Password</source>
       <translation>设置密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="636" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="683" />
       <source>You may leave the password empty only on a single-user database on this PC. As soon as any user has a password, everyone signs in, and a user without one cannot.</source>
       <translation>只有在本机的单用户数据库上才可以不设密码。一旦有任何用户设置了密码，所有人都需要登录，没有密码的用户将无法登录。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="615" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="662" />
       <source>e.g. Jane Doe</source>
       <translation>例如：张伟</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="613" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="660" />
       <source>e.g. jane.doe</source>
       <translation>例如：zhang.wei</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="691" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="738" />
       <source>{login} was added, but without a password: {problem} Try again, or set it later with Reset Password.</source>
       <translation>已添加 {login}，但未设置密码：{problem} 请重试，或稍后通过“重置密码”设置。</translation>
     </message>
@@ -394,12 +394,12 @@
   <context>
     <name>App</name>
     <message>
-      <location filename="../../crmdesk/ui/app.py" line="150" />
+      <location filename="../../crmdesk/ui/app.py" line="152" />
       <source>Database on a network share</source>
       <translation>数据库位于网络共享上</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/app.py" line="203" />
+      <location filename="../../crmdesk/ui/app.py" line="205" />
       <source>The automatic backup failed: {reason}</source>
       <translation>自动备份失败：{reason}</translation>
     </message>
@@ -691,7 +691,7 @@
       <translation>团队服务器（PostgreSQL，团队共享）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="984" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="982" />
       <source>Use This Database</source>
       <translation>使用此数据库</translation>
     </message>
@@ -918,37 +918,37 @@
   <context>
     <name>DatabasePage</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1024" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1022" />
       <source>A file on this PC (SQLite)</source>
       <translation>本机上的文件（SQLite）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1028" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1026" />
       <source>Database:</source>
       <translation>数据库：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1029" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1027" />
       <source>Kind:</source>
       <translation>类型：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1032" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1030" />
       <source>Open next time</source>
       <translation>下次启动时打开</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1015" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1013" />
       <source>Open now</source>
       <translation>当前使用</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1026" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1024" />
       <source>Team server (PostgreSQL)</source>
       <translation>团队服务器（PostgreSQL）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1044" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1042" />
       <source>crmdesk will open {url} when it starts next.</source>
       <translation>crmdesk 将在下次启动时打开 {url}。</translation>
     </message>
@@ -2272,27 +2272,47 @@
   <context>
     <name>Format</name>
     <message>
-      <location filename="../../crmdesk/ui/format.py" line="43" />
+      <location filename="../../crmdesk/ui/format.py" line="23" />
+      <source>Activities done</source>
+      <translation>已完成活动</translation>
+    </message>
+    <message>
+      <location filename="../../crmdesk/ui/format.py" line="21" />
+      <source>Deals won</source>
+      <translation>赢单商机数</translation>
+    </message>
+    <message>
+      <location filename="../../crmdesk/ui/format.py" line="53" />
       <source>K</source>
       <translation>千</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/format.py" line="41" />
+      <location filename="../../crmdesk/ui/format.py" line="51" />
       <source>M</source>
       <translation>百万</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/format.py" line="38" />
+      <location filename="../../crmdesk/ui/format.py" line="22" />
+      <source>New customers</source>
+      <translation>新客户</translation>
+    </message>
+    <message>
+      <location filename="../../crmdesk/ui/format.py" line="20" />
+      <source>Won amount</source>
+      <translation>赢单金额</translation>
+    </message>
+    <message>
+      <location filename="../../crmdesk/ui/format.py" line="48" />
       <source>{number} × 10,000</source>
       <translation>{number}万</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/format.py" line="35" />
+      <location filename="../../crmdesk/ui/format.py" line="45" />
       <source>{number} × 100,000,000</source>
       <translation>{number}亿</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/format.py" line="81" />
+      <location filename="../../crmdesk/ui/format.py" line="91" />
       <source>{n} d</source>
       <translation>{n} 天</translation>
     </message>
@@ -2300,127 +2320,127 @@
   <context>
     <name>GeneralPage</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="724" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="732" />
       <source>Backups to keep</source>
       <translation>保留备份数</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="693" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="701" />
       <source>Currency</source>
       <translation>货币</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="662" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="670" />
       <source>Dark</source>
       <translation>深色</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="652" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="660" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="661" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="669" />
       <source>Light</source>
       <translation>浅色</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="679" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="687" />
       <source>Light or dark windows, on this PC. It changes at once; printing stays light.</source>
       <translation>本机的窗口使用浅色或深色。更改立即生效；打印始终为浅色。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="655" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="663" />
       <source>Menus, messages, and how numbers, dates and money are written. crmdesk switches to a new language when it starts again.</source>
       <translation>菜单、提示信息，以及数字、日期和金额的书写格式。crmdesk 会在重新启动后切换到新语言。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="696" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="704" />
       <source>New deals start in this currency, and the board and reports show totals in it. Pick one, or type a 3-letter code such as SGD.</source>
       <translation>新商机默认使用此货币，看板和报表也以此货币显示合计。请从列表中选择，或输入 3 个字母的货币代码，例如 SGD。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="871" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="878" />
       <source>Only an admin can change the currency, the time zone and the backups. You can choose the language of this PC.</source>
       <translation>只有管理员可以更改货币、时区和备份设置。您可以选择本机的语言。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="739" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="747" />
       <source>Revert</source>
       <translation>还原</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="670" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="678" />
       <source>Same as the system</source>
       <translation>跟随系统</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="666" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="674" />
       <source>Same as the system (now dark)</source>
       <translation>跟随系统（当前为深色）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="668" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="676" />
       <source>Same as the system (now light)</source>
       <translation>跟随系统（当前为浅色）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="740" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="748" />
       <source>Save Changes</source>
       <translation>保存更改</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="938" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="936" />
       <source>Saved.</source>
       <translation>已保存。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="960" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="958" />
       <source>Saved. crmdesk will speak {language} when it starts next.</source>
       <translation>已保存。crmdesk 将在下次启动时使用{language}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="643" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="651" />
       <source>System default ({language})</source>
       <translation>系统默认（{language}）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="712" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="720" />
       <source>The reports count days, weeks and months in this zone. Changing it recounts the day of every done activity, which can take a moment.</source>
       <translation>报表按此时区计算日、周和月。更改时区会重新计算每项已完成活动所属的日期，可能需要一些时间。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="950" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="948" />
       <source>The theme is saved for this PC.</source>
       <translation>已为本机保存主题。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="676" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="684" />
       <source>Theme</source>
       <translation>主题</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="639" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="647" />
       <source>This PC</source>
       <translation>本机</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="709" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="717" />
       <source>Time zone</source>
       <translation>时区</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="683" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="691" />
       <source>Whole team (this database)</source>
       <translation>整个团队（此数据库）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="727" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="735" />
       <source>crmdesk backs the database up once a day and keeps this many of the newest backups; older ones are deleted.</source>
       <translation>crmdesk 每天备份一次数据库，并保留此数量的最新备份；更早的备份将被删除。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="859" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="867" />
       <source>e.g. {amount}</source>
       <translation>例如：{amount}</translation>
     </message>
@@ -2995,697 +3015,697 @@
   <context>
     <name>ImportWizard</name>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1354" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1365" />
       <source> and written to {path}.</source>
       <translation>，已写入 {path}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="809" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="833" />
       <source> · the first {n} rows</source>
       <translation> · 前 {n} 行</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="530" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="551" />
       <source>A dry run: every row is checked against the database, and nothing is written.</source>
       <translation>试运行：逐行对照数据库进行检查，不会写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="866" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="890" />
       <source>Active</source>
       <translation>启用</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="347" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="368" />
       <source>Activities</source>
       <translation>活动</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="504" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="525" />
       <source>Add new customers</source>
       <translation>添加新客户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="506" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="527" />
       <source>Add new lead sources</source>
       <translation>添加新线索来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="507" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="528" />
       <source>Add new lost reasons</source>
       <translation>添加新输单原因</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="505" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="526" />
       <source>Add new owners as users (admin only)</source>
       <translation>将新负责人添加为用户（仅限管理员）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="856" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="880" />
       <source>Address</source>
       <translation>地址</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1279" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1303" />
       <source>All {rows:,} rows can be imported. Nothing has been written yet.</source>
       <translation>全部 {rows:,} 行均可导入。目前尚未写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="842" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="866" />
       <source>Amount</source>
       <translation>金额</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="980" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1004" />
       <source>As written</source>
       <translation>按原值</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="486" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="507" />
       <source>Automatic (2024-03-31)</source>
       <translation>自动（2024-03-31）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="605" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="629" />
       <source>Back</source>
       <translation>上一步</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="413" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="434" />
       <source>Bar ( | )</source>
       <translation>竖线 ( | )</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="370" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="391" />
       <source>Browse…</source>
       <translation>浏览…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1369" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1382" />
       <source>CSV files (*.csv);;Excel workbooks (*.xlsx)</source>
       <translation>CSV 文件 (*.csv);;Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="347" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="368" />
       <source>Calls, meetings, tasks and notes</source>
       <translation>电话、会议、任务和备注</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="609" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="633" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="690" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="714" />
       <source>Cancel Import</source>
       <translation>取消导入</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1380" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1393" />
       <source>Cancelling… nothing will be written.</source>
       <translation>正在取消…不会写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="300" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="321" />
       <source>Check</source>
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1241" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1265" />
       <source>Checking row {done:,} of {total:,}…</source>
       <translation>正在检查第 {done:,} 行，共 {total:,} 行…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1182" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1206" />
       <source>Checking the rows…</source>
       <translation>正在检查各行…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="368" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="389" />
       <source>Choose a .csv or .xlsx file…</source>
       <translation>选择 .csv 或 .xlsx 文件…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="706" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="730" />
       <source>Choose the File to Import</source>
       <translation>选择要导入的文件</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="448" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="469" />
       <source>Choose the crmdesk field each column goes into. crmdesk guessed from the column names (English or Chinese); fields marked * are required. Columns set to “Don’t import” are left out.</source>
       <translation>为每一列选择要导入到的 crmdesk 字段。crmdesk 已根据列名（英文或中文）自动推测；标有 * 的字段为必填项。设为“不导入”的列将被忽略。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="332" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="353" />
       <source>Choose the kind of records and the file. crmdesk reads CSV files (any encoding, comma, semicolon or tab separated) and Excel workbooks (.xlsx). Nothing is written until the last step.</source>
       <translation>请选择记录类型和文件。crmdesk 可读取 CSV 文件（任意编码，以逗号、分号或制表符分隔）和 Excel 工作簿（.xlsx）。在最后一步之前不会写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="679" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="703" />
       <source>Close</source>
       <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="847" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="871" />
       <source>Close date</source>
       <translation>成交日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="553" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="574" />
       <source>Column</source>
       <translation>列</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="469" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="490" />
       <source>Column in the file</source>
       <translation>文件中的列</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="422" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="443" />
       <source>Column names on line:</source>
       <translation>列名所在行：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="299" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="320" />
       <source>Columns</source>
       <translation>列</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="410" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="431" />
       <source>Comma ( , )</source>
       <translation>逗号 ( , )</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="345" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="366" />
       <source>Companies you sell to</source>
       <translation>您销售的对象公司</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="851" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="875" />
       <source>Company</source>
       <translation>公司</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="346" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="367" />
       <source>Contacts</source>
       <translation>联系人</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="846" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="870" />
       <source>Created / first contact</source>
       <translation>创建 / 首次接触日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="843" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="867" />
       <source>Currency</source>
       <translation>币种</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="836" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="860" />
       <source>Customer</source>
       <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="837" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="861" />
       <source>Customer external ID</source>
       <translation>客户外部 ID</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="345" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="366" />
       <source>Customers</source>
       <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="483" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="504" />
       <source>Dates</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="860" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="884" />
       <source>Deal external ID</source>
       <translation>商机外部 ID</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="344" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="365" />
       <source>Deals</source>
       <translation>商机</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="421" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="442" />
       <source>Delimiter:</source>
       <translation>分隔符：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="404" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="425" />
       <source>Detect</source>
       <translation>自动检测</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="863" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="887" />
       <source>Done</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="862" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="886" />
       <source>Done at</source>
       <translation>完成时间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="861" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="885" />
       <source>Due</source>
       <translation>截止时间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="854" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="878" />
       <source>E-mail</source>
       <translation>电子邮件</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="420" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="441" />
       <source>Encoding:</source>
       <translation>编码：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="469" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="490" />
       <source>Example</source>
       <translation>示例</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="736" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="760" />
       <source>Excel workbook</source>
       <translation>Excel 工作簿</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="799" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="823" />
       <source>Excel workbook, sheet “{sheet}”</source>
       <translation>Excel 工作簿，工作表“{sheet}”</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="844" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="868" />
       <source>Expected close</source>
       <translation>预计成交日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="834" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="858" />
       <source>External ID</source>
       <translation>外部 ID</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="297" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="318" />
       <source>File</source>
       <translation>文件</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="375" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="396" />
       <source>File:</source>
       <translation>文件：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="490" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="511" />
       <source>Format:</source>
       <translation>格式：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="245" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="266" />
       <source>Import</source>
       <translation>导入</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="469" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="490" />
       <source>Import into</source>
       <translation>导入到</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1088" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1112" />
       <source>Import mappings (*.toml)</source>
       <translation>导入映射 (*.toml)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1340" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1351" />
       <source>Imported {file}: {created:,} created, {updated:,} updated, {skipped:,} left as they were.</source>
       <translation>已导入 {file}：新建 {created:,} 条，更新 {updated:,} 条，{skipped:,} 条保持不变。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="852" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="876" />
       <source>Industry</source>
       <translation>行业</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="858" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="882" />
       <source>Kind</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="841" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="865" />
       <source>Last open stage</source>
       <translation>最后进行中阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="845" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="869" />
       <source>Lead source</source>
       <translation>线索来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="553" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="574" />
       <source>Line</source>
       <translation>行号</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="458" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="479" />
       <source>Load Mapping…</source>
       <translation>加载映射…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1103" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1127" />
       <source>Load a Mapping</source>
       <translation>加载映射</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="864" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="888" />
       <source>Login</source>
       <translation>登录名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1016" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1040" />
       <source>Lost</source>
       <translation>输单</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="848" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="872" />
       <source>Lost reason</source>
       <translation>输单原因</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="447" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="468" />
       <source>Match the columns</source>
       <translation>匹配列</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="857" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="881" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="501" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="522" />
       <source>Names crmdesk does not know yet</source>
       <translation>crmdesk 中尚不存在的名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="606" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="630" />
       <source>Next</source>
       <translation>下一步</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="850" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="874" />
       <source>Notes</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1334" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1345" />
       <source>Nothing was imported: {bad:,} of the {rows:,} rows have errors. Go back to the check to see them.</source>
       <translation>未导入任何数据：{rows:,} 行中有 {bad:,} 行存在错误。请返回检查步骤查看。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="637" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="661" />
       <source>Only a manager or an admin can import data. Ask one of them to import this file for you.</source>
       <translation>只有经理或管理员可以导入数据。请让他们为您导入此文件。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="642" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="666" />
       <source>Only an admin can import users.</source>
       <translation>只有管理员可以导入用户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="344" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="365" />
       <source>Opportunities with their stage, owner and value</source>
       <translation>销售机会及其阶段、负责人和金额</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="838" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="862" />
       <source>Owner</source>
       <translation>负责人</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="346" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="367" />
       <source>People at your customers</source>
       <translation>客户公司中的联系人</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="853" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="877" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="839" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="863" />
       <source>Pipeline</source>
       <translation>销售流程</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="298" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="319" />
       <source>Preview</source>
       <translation>预览</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="553" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="574" />
       <source>Problem</source>
       <translation>问题</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="802" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="826" />
       <source>Read as {encoding}, {delimiter} separated, {ending} line endings</source>
       <translation>按 {encoding} 编码读取，以{delimiter}分隔，{ending} 换行符</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1207" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1231" />
       <source>Reading the file…</source>
       <translation>正在读取文件…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="338" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="359" />
       <source>Records</source>
       <translation>记录</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1367" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1380" />
       <source>Rejects File</source>
       <translation>拒绝行文件</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="946" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="970" />
       <source>Required, but no column goes into it yet: {fields}</source>
       <translation>以下必填字段尚未对应任何列：{fields}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="865" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="889" />
       <source>Role</source>
       <translation>角色</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="459" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="480" />
       <source>Save Mapping…</source>
       <translation>保存映射…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1088" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1112" />
       <source>Save the Mapping</source>
       <translation>保存映射</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="411" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="432" />
       <source>Semicolon ( ; )</source>
       <translation>分号 ( ; )</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="378" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="399" />
       <source>Sheet:</source>
       <translation>工作表：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="561" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="582" />
       <source>Skip the rows with errors and write them to a rejects file:</source>
       <translation>跳过有错误的行，并将其写入拒绝行文件：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="708" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="732" />
       <source>Spreadsheets (*.csv *.xlsx *.txt *.tsv);;All files (*)</source>
       <translation>电子表格 (*.csv *.xlsx *.txt *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="840" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="864" />
       <source>Stage</source>
       <translation>阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="849" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="873" />
       <source>Stage date</source>
       <translation>阶段日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="492" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="513" />
       <source>Stages</source>
       <translation>阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="859" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="883" />
       <source>Subject</source>
       <translation>主题</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="412" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="433" />
       <source>Tab</source>
       <translation>制表符</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="736" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="760" />
       <source>Text (CSV) file</source>
       <translation>文本（CSV）文件</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1270" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1294" />
       <source>The check was cancelled.</source>
       <translation>检查已取消。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1131" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1155" />
       <source>The file has no column {columns}, which the mapping reads.</source>
       <translation>文件中没有映射所需的列 {columns}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="396" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="417" />
       <source>The first rows of the file as crmdesk reads them. If the text looks garbled or everything is in one column, choose another encoding or delimiter.</source>
       <translation>以下是 crmdesk 读取到的文件前几行。如果文字显示为乱码，或所有内容都挤在同一列中，请选择其他编码或分隔符。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1331" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1342" />
       <source>The import was cancelled. Nothing was written.</source>
       <translation>导入已取消，未写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1095" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1119" />
       <source>The mapping cannot be saved: {reason}</source>
       <translation>无法保存映射：{reason}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="580" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="604" />
       <source>The rows are written in one go: if you cancel, or anything goes wrong, nothing is written.</source>
       <translation>所有行将一次性写入：如果您取消导入或出现任何错误，将不会写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="727" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="751" />
       <source>There is no file {path}.</source>
       <translation>文件 {path} 不存在。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="835" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="859" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="348" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="369" />
       <source>Users</source>
       <translation>用户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="855" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="879" />
       <source>Website</source>
       <translation>网站</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="331" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="352" />
       <source>What do you want to import?</source>
       <translation>您要导入哪类数据？</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="494" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="515" />
       <source>What each stage in the file means in crmdesk:</source>
       <translation>文件中的各个阶段对应 crmdesk 中的哪个阶段：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1015" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1039" />
       <source>Won</source>
       <translation>赢单</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1243" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1267" />
       <source>Writing row {done:,} of {total:,}…</source>
       <translation>正在写入第 {done:,} 行，共 {total:,} 行…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1256" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1280" />
       <source>You may not import these records: {reason}</source>
       <translation>您无权导入这些记录：{reason}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="348" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="369" />
       <source>Your sales team (admins only)</source>
       <translation>您的销售团队（仅限管理员）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="801" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="825" />
       <source>comma</source>
       <translation>逗号</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="801" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="825" />
       <source>semicolon</source>
       <translation>分号</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="801" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="825" />
       <source>tab</source>
       <translation>制表符</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="541" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="562" />
       <source>to create</source>
       <translation>将新建</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="542" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="563" />
       <source>to update</source>
       <translation>将更新</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="543" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="564" />
       <source>unchanged</source>
       <translation>无变化</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="544" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="565" />
       <source>with errors</source>
       <translation>有错误</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1286" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1310" />
       <source>{bad:,} of the {rows:,} rows have problems. Correct the file and check again, or import the other rows and set the bad ones aside.</source>
       <translation>{rows:,} 行中有 {bad:,} 行存在问题。请修正文件后重新检查，或只导入其余各行，将有问题的行单独剔除。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1350" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1361" />
       <source>{bad:,} rows with errors were left out</source>
       <translation>有错误的 {bad:,} 行未导入</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="952" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="976" />
       <source>{count} of {total} columns will be imported.</source>
       <translation>将导入 {total} 列中的 {count} 列。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="811" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="835" />
       <source>{how} · {columns} columns{more}</source>
       <translation>{how} · {columns} 列{more}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="738" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="762" />
       <source>{kind}, {size}.</source>
       <translation>{kind}，{size}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1416" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1429" />
       <source>{n} bytes</source>
       <translation>{n} 字节</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="900" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="924" />
       <source>— Don’t import —</source>
       <translation>— 不导入 —</translation>
     </message>
@@ -3693,62 +3713,62 @@
   <context>
     <name>ItemDialog</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2195" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2128" />
       <source>Add</source>
       <translation>添加</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2174" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2107" />
       <source>Add Lead Source</source>
       <translation>添加线索来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2174" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2107" />
       <source>Add Lost Reason</source>
       <translation>添加输单原因</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2188" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2121" />
       <source>Chinese name</source>
       <translation>中文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2187" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2120" />
       <source>English name</source>
       <translation>英文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2195" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2128" />
       <source>Rename</source>
       <translation>重命名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2176" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2109" />
       <source>Rename Lead Source</source>
       <translation>重命名线索来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2176" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2109" />
       <source>Rename Lost Reason</source>
       <translation>重命名输单原因</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2182" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2115" />
       <source>e.g. Webinar</source>
       <translation>例如：Webinar</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2182" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2115" />
       <source>e.g. Went with a cheaper offer</source>
       <translation>例如：Went with a cheaper offer</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2185" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2118" />
       <source>e.g. 网络研讨会</source>
       <translation>例如：网络研讨会</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2185" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2118" />
       <source>e.g. 选择了更便宜的报价</source>
       <translation>例如：选择了更便宜的报价</translation>
     </message>
@@ -3756,32 +3776,32 @@
   <context>
     <name>ItemsModel</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1972" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1911" />
       <source>Chinese name</source>
       <translation>中文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1971" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1910" />
       <source>English name</source>
       <translation>英文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1975" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1914" />
       <source>In use</source>
       <translation>使用中</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1984" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1923" />
       <source>Not offered for new deals; deals that have it keep it.</source>
       <translation>新商机不再提供此选项；已使用它的商机保持不变。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1975" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1914" />
       <source>Retired</source>
       <translation>已停用</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1974" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1913" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
@@ -3789,57 +3809,57 @@
   <context>
     <name>ListEditor</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2068" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2006" />
       <source>Added {name}.</source>
       <translation>已添加“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2008" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1947" />
       <source>Add…</source>
       <translation>添加…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2058" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1999" />
       <source>Bring Back</source>
       <translation>重新启用</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2082" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2016" />
       <source>Renamed to {name}.</source>
       <translation>已重命名为“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2009" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1948" />
       <source>Rename…</source>
       <translation>重命名…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2010" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1949" />
       <source>Retire</source>
       <translation>停用</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2028" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1967" />
       <source>lead source</source>
       <translation>线索来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2028" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1967" />
       <source>lost reason</source>
       <translation>输单原因</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2107" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2042" />
       <source>{name} is offered again.</source>
       <translation>“{name}”已重新启用。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2109" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2044" />
       <source>{name} is retired: no longer offered, and kept on old deals.</source>
       <translation>“{name}”已停用：不再作为选项提供，已有商机中保留不变。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2040" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1979" />
       <source>{n} in use, {retired} retired</source>
       <translation>{n} 个使用中，{retired} 个已停用</translation>
     </message>
@@ -3847,17 +3867,17 @@
   <context>
     <name>ListsPage</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2133" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2067" />
       <source>Lead sources</source>
       <translation>线索来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2132" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2066" />
       <source>Lost reasons</source>
       <translation>输单原因</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2147" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2080" />
       <source>Only a manager can edit the lost reasons and lead sources. You can see them, but not change them.</source>
       <translation>只有经理可以编辑输单原因和线索来源。您可以查看，但不能更改。</translation>
     </message>
@@ -4089,14 +4109,9 @@
   <context>
     <name>Pack</name>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="826" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="817" />
       <source>= same</source>
       <translation>= 持平</translation>
-    </message>
-    <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="190" />
-      <source>Activities done</source>
-      <translation>已完成活动</translation>
     </message>
     <message>
       <location filename="../../crmdesk/ui/reports/printing.py" line="146" />
@@ -4104,57 +4119,57 @@
       <translation>活动</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="255" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="246" />
       <source>All sources</source>
       <translation>全部来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="225" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="216" />
       <source>All time</source>
       <translation>全部时间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="809" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="800" />
       <source>Average deal size</source>
       <translation>平均商机金额</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="815" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="806" />
       <source>Average lifetime value</source>
       <translation>平均客户生命周期价值</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="196" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="187" />
       <source>Calls</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="1026" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="1017" />
       <source>Cannot draw on the printer or file.</source>
       <translation>无法在打印机或文件上绘制。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="984" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="975" />
       <source>Change</source>
       <translation>变化</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="807" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="798" />
       <source>Close rate</source>
       <translation>成交率</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="895" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="886" />
       <source>Compared with</source>
       <translation>对比期间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="907" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="898" />
       <source>Contents</source>
       <translation>目录</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="1178" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="1169" />
       <source>Could not write {path}.</source>
       <translation>无法写入 {path}。</translation>
     </message>
@@ -4164,17 +4179,17 @@
       <translation>本期间创建的商机及其推进程度：到达各阶段的数量、进入下一阶段的比例，以及赢单数量。最薄弱的环节以红色标出。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="806" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="797" />
       <source>Deals lost</source>
       <translation>输单商机数</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="188" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="796" />
       <source>Deals won</source>
       <translation>赢单商机数</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="424" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="415" />
       <source>Done activities per salesperson and week</source>
       <translation>各销售代表每周已完成活动</translation>
     </message>
@@ -4184,12 +4199,12 @@
       <translation>按类型统计的每周已完成活动。下方表格依次列出各销售代表每周的活动、逾期任务以及停滞的商机。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="198" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="189" />
       <source>E-mails</source>
       <translation>邮件</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="416" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="407" />
       <source>Each salesperson and the team</source>
       <translation>各销售代表及团队</translation>
     </message>
@@ -4199,12 +4214,12 @@
       <translation>各目标截至目前的达成率（以 100% 为满），黑色标记表示截至今天应达到的位置：绿色为超前，蓝色为正常，橙色为落后。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="982" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="973" />
       <source>Figure</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="896" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="887" />
       <source>Filters</source>
       <translation>筛选条件</translation>
     </message>
@@ -4214,7 +4229,7 @@
       <translation>预测</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="230" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="221" />
       <source>From {date}</source>
       <translation>自 {date} 起</translation>
     </message>
@@ -4234,12 +4249,12 @@
       <translation>关键指标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="808" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="799" />
       <source>Lead conversion</source>
       <translation>线索转化率</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="813" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="804" />
       <source>Leads without a response</source>
       <translation>未响应线索占比</translation>
     </message>
@@ -4249,27 +4264,27 @@
       <translation>虚线左侧：过去各月月初的预测与实际赢单金额的对比。右侧：按预计成交月份列出的进行中商机，其金额分别按阶段概率和团队历史数据加权。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="897" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="888" />
       <source>Made</source>
       <translation>生成时间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="926" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="917" />
       <source>Made {time} by crmdesk</source>
       <translation>由 crmdesk 于 {time} 生成</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="901" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="892" />
       <source>Management pack</source>
       <translation>管理报表包</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="812" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="803" />
       <source>Median response time</source>
       <translation>响应时间中位数</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="197" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="188" />
       <source>Meetings</source>
       <translation>会议</translation>
     </message>
@@ -4279,7 +4294,7 @@
       <translation>新客户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="419" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="410" />
       <source>New customers by lead source</source>
       <translation>按线索来源统计的新客户</translation>
     </message>
@@ -4289,37 +4304,37 @@
       <translation>每月新客户数，按线索来源堆叠显示，并列出各来源线索的赢单占比。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="200" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="191" />
       <source>Notes</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="941" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="932" />
       <source>Nothing for this period.</source>
       <translation>本期间无数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="410" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="401" />
       <source>Open deals by expected close</source>
       <translation>按预计成交日期统计的进行中商机</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="834" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="825" />
       <source>Open pipeline (now)</source>
       <translation>进行中销售流程金额（当前）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="407" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="398" />
       <source>Open stages</source>
       <translation>进行中阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="426" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="417" />
       <source>Overdue tasks</source>
       <translation>逾期任务</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="1124" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="1115" />
       <source>Page {page} of {count}</source>
       <translation>第 {page} 页，共 {count} 页</translation>
     </message>
@@ -4329,57 +4344,57 @@
       <translation>业绩</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="893" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="884" />
       <source>Period</source>
       <translation>期间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="254" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="245" />
       <source>Pipeline: {name}</source>
       <translation>销售流程：{name}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="984" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="975" />
       <source>Previous period</source>
       <translation>上一期间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="1198" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="1189" />
       <source>Print</source>
       <translation>打印</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="1213" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="1204" />
       <source>Print preview</source>
       <translation>打印预览</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="1004" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="995" />
       <source>Rates and amounts are for deals in the period; the pipeline is what is open today. ▲ and ▼ compare with the previous period of the same length: green is better, red is worse.</source>
       <translation>比率和金额针对本期间内的商机；销售流程金额为今天仍在进行中的商机。▲ 和 ▼ 表示与等长的上一期间相比：绿色为改善，红色为下降。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="428" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="419" />
       <source>Rotting deals</source>
       <translation>停滞商机</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="810" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="801" />
       <source>Sales cycle (average)</source>
       <translation>销售周期（平均）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="811" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="802" />
       <source>Sales cycle (median)</source>
       <translation>销售周期（中位数）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="878" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="869" />
       <source>Sales report</source>
       <translation>销售报表</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="255" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="246" />
       <source>Source: {name}</source>
       <translation>来源：{name}</translation>
     </message>
@@ -4394,52 +4409,52 @@
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="413" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="404" />
       <source>Targets that overlap the period</source>
       <translation>与本期间重叠的目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="199" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="190" />
       <source>Tasks</source>
       <translation>任务</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="404" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="395" />
       <source>The team and each salesperson</source>
       <translation>团队及各销售代表</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="982" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="973" />
       <source>This period</source>
       <translation>本期间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="929" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="920" />
       <source>This period: {period}</source>
       <translation>本期间：{period}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="228" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="219" />
       <source>Until {date}</source>
       <translation>截至 {date}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="835" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="826" />
       <source>Weighted pipeline (now)</source>
       <translation>加权销售流程金额（当前）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="251" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="242" />
       <source>Whole team</source>
       <translation>整个团队</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="839" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="830" />
       <source>Won against target ({actual} of {target})</source>
       <translation>赢单目标达成（{actual} / {target}）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="187" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="795" />
       <source>Won amount</source>
       <translation>赢单金额</translation>
     </message>
@@ -4449,27 +4464,27 @@
       <translation>本期间各销售代表的赢单金额；表格另列出相关比率、销售流程金额及其背后的活动量。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="931" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="922" />
       <source>previous period: {period}</source>
       <translation>上一期间：{period}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="794" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="785" />
       <source>{n} d</source>
       <translation>{n} 天</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="797" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="788" />
       <source>{n} h</source>
       <translation>{n} 小时</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="829" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="820" />
       <source>{n} pts</source>
       <translation>{n} 个百分点</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/printing.py" line="897" />
+      <location filename="../../crmdesk/ui/reports/printing.py" line="888" />
       <source>{time} by crmdesk</source>
       <translation>{time}，由 crmdesk 生成</translation>
     </message>
@@ -4477,32 +4492,32 @@
   <context>
     <name>PasswordDialog</name>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="800" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="841" />
       <source>At least {n} characters</source>
       <translation>至少 {n} 个字符</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="804" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="845" />
       <source>Confirm password</source>
       <translation>确认密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="803" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="844" />
       <source>New password</source>
       <translation>新密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="788" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="829" />
       <source>Reset Password</source>
       <translation>重置密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="806" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="847" />
       <source>Set Password</source>
       <translation>设置密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="791" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="832" />
       <source>Set a new password for {name} ({login}) and give it to them. Their old password stops working, and a lock after too many wrong passwords is lifted.</source>
       <translation>为 {name}（{login}）设置新密码并告知对方。其旧密码将失效，因密码错误次数过多而导致的锁定也会解除。</translation>
     </message>
@@ -4510,57 +4525,57 @@
   <context>
     <name>PipelineDialog</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1718" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1680" />
       <source>A copy of the stages of {name}</source>
       <translation>复制“{name}”的阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1698" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1660" />
       <source>Add Pipeline</source>
       <translation>添加销售流程</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1708" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1670" />
       <source>Chinese name</source>
       <translation>中文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1707" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1669" />
       <source>English name</source>
       <translation>英文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1735" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1697" />
       <source>Rename</source>
       <translation>重命名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1698" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1660" />
       <source>Rename Pipeline</source>
       <translation>重命名销售流程</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1724" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1686" />
       <source>Stages</source>
       <translation>阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1713" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1675" />
       <source>The standard stages: Prospecting, Qualification, Quote, Contract</source>
       <translation>标准阶段：寻找客户、资格认定、报价、合同</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1727" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1689" />
       <source>Won and Lost always come last. You edit the stages afterwards.</source>
       <translation>赢单和输单始终排在最后。添加后可再编辑各阶段。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1703" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1665" />
       <source>e.g. Renewals</source>
       <translation>例如：Renewals</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1706" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1668" />
       <source>e.g. 续约</source>
       <translation>例如：续约</translation>
     </message>
@@ -4568,227 +4583,227 @@
   <context>
     <name>PipelinePage</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1245" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1243" />
       <source>A new pipeline, starting with the standard stages or a copy of another's</source>
       <translation>新建销售流程，以标准阶段或复制其他销售流程的阶段开始</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1669" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1630" />
       <source>A pipeline needs at least one open stage.</source>
       <translation>销售流程至少需要一个进行中阶段。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1244" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1242" />
       <source>Add Pipeline…</source>
       <translation>添加销售流程…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1278" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1276" />
       <source>Add Stage…</source>
       <translation>添加阶段…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1454" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1447" />
       <source>Added the pipeline {name}. Its stages are below: rename and tune them, or add more.</source>
       <translation>已添加销售流程“{name}”。其阶段列在下方：可重命名、调整，或添加更多阶段。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1570" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1534" />
       <source>Added the stage {name}.</source>
       <translation>已添加阶段“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1484" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1471" />
       <source>Archive pipeline</source>
       <translation>归档销售流程</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1485" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1472" />
       <source>Archive the pipeline {name}? It leaves the board and is no longer offered for new deals; its closed deals stay in the reports. You can restore it later.</source>
       <translation>要归档销售流程“{name}”吗？它将从看板移除，新商机也不能再选择；其已关闭的商机仍保留在报表中。以后可以恢复。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1522" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1500" />
       <source>Archived the pipeline {name}.</source>
       <translation>已归档销售流程“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1369" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1367" />
       <source>Archived: not on the board and not offered for new deals. Its closed deals stay in the reports.</source>
       <translation>已归档：不在看板上显示，新商机也不能再选择。其已关闭的商机仍保留在报表中。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1248" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1246" />
       <source>Archive…</source>
       <translation>归档…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1288" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1286" />
       <source>Deals that reach this stage count as qualified leads.</source>
       <translation>到达此阶段的商机计为合格线索。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1638" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1603" />
       <source>Deals that reach {name} now count as qualified leads.</source>
       <translation>到达“{name}”的商机现在计为合格线索。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1301" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1299" />
       <source>Drag a stage by ⠿ to change the order.</source>
       <translation>拖动阶段左侧的 ⠿ 可调整顺序。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1279" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1277" />
       <source>Edit…</source>
       <translation>编辑…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1287" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1285" />
       <source>Mark as Qualified</source>
       <translation>标记为合格</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1283" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1281" />
       <source>Move Down</source>
       <translation>下移</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1280" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1278" />
       <source>Move Up</source>
       <translation>上移</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1285" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1283" />
       <source>Move the stage one place down (Ctrl+Down)</source>
       <translation>将阶段下移一位（Ctrl+Down）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1282" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1280" />
       <source>Move the stage one place up (Ctrl+Up)</source>
       <translation>将阶段上移一位（Ctrl+Up）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1620" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1585" />
       <source>Moved {name} to place {n}.</source>
       <translation>已将“{name}”移至第 {n} 位。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1251" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1249" />
       <source>New deals go to the default pipeline; the board and the reports open on it.</source>
       <translation>新商机进入默认销售流程；看板和报表打开时显示该流程。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1412" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1408" />
       <source>Only a manager can change the pipeline. You can see the stages, but not add, rename, reorder or remove them.</source>
       <translation>只有经理可以更改销售流程。您可以查看各阶段，但不能添加、重命名、调整顺序或删除阶段。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1511" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1490" />
       <source>Pipeline</source>
       <translation>销售流程</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1239" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1237" />
       <source>Pipeline:</source>
       <translation>销售流程：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1650" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1615" />
       <source>Remove stage</source>
       <translation>删除阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1651" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1616" />
       <source>Remove the stage {name}? Deals that passed through it keep their history, and the reports of past periods still show it.</source>
       <translation>要删除阶段“{name}”吗？经过该阶段的商机会保留其历史记录，以往期间的报表中仍会显示该阶段。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1678" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1639" />
       <source>Removed the stage {name}.</source>
       <translation>已删除阶段“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1290" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1288" />
       <source>Remove…</source>
       <translation>删除…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1470" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1459" />
       <source>Renamed the pipeline to {name}.</source>
       <translation>已将销售流程重命名为“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1247" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1245" />
       <source>Rename…</source>
       <translation>重命名…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1428" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1424" />
       <source>Restore</source>
       <translation>恢复</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1585" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1548" />
       <source>Saved the stage {name}.</source>
       <translation>已保存阶段“{name}”。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1250" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1248" />
       <source>Set as Default</source>
       <translation>设为默认</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1671" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1631" />
       <source>Stage</source>
       <translation>阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1434" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1430" />
       <source>Take the pipeline off the board; its closed deals stay in the reports.</source>
       <translation>将该销售流程从看板移除；其已关闭的商机仍保留在报表中。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1432" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1428" />
       <source>The default pipeline cannot be archived: make another one the default first.</source>
       <translation>默认销售流程不能归档：请先将其他销售流程设为默认。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1376" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1374" />
       <source>The default pipeline: new deals go here, and the board and the reports open on it.</source>
       <translation>默认销售流程：新商机进入此流程，看板和报表打开时显示此流程。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1344" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1342" />
       <source>{name} (archived)</source>
       <translation>{name}（已归档）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1342" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1340" />
       <source>{name} (default)</source>
       <translation>{name}（默认）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1524" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1502" />
       <source>{name} is back on the board.</source>
       <translation>“{name}”已恢复到看板上。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1546" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1520" />
       <source>{name} is now the default pipeline.</source>
       <translation>“{name}”现在是默认销售流程。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1507" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1487" />
       <source>{name} is the default pipeline. Make another pipeline the default first.</source>
       <translation>“{name}”是默认销售流程。请先将其他销售流程设为默认。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1665" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1626" />
       <source>{name} still holds {n} deals. Move them to another stage first.</source>
       <translation>“{name}”中仍有 {n} 个商机。请先将它们移至其他阶段。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1503" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1483" />
       <source>{name} still holds {n} open deals. Close them (won or lost) first.</source>
       <translation>“{name}”中仍有 {n} 个进行中的商机。请先将其关闭（赢单或输单）。</translation>
     </message>
@@ -4954,42 +4969,42 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>ReportPage</name>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="253" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="256" />
       <source>CSV table (*.csv)</source>
       <translation>CSV 表格 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="216" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="219" />
       <source>Figures</source>
       <translation>数据</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="246" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="249" />
       <source>PNG picture (*.png);;SVG drawing (*.svg)</source>
       <translation>PNG 图片 (*.png);;SVG 矢量图 (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="244" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="247" />
       <source>Save chart</source>
       <translation>保存图表</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="228" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="231" />
       <source>Save chart…</source>
       <translation>保存图表…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="253" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="256" />
       <source>Save table</source>
       <translation>保存表格</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="230" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="233" />
       <source>Save table as CSV…</source>
       <translation>将表格保存为 CSV…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="229" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="232" />
       <source>Save the chart as a PNG picture or SVG drawing</source>
       <translation>将图表保存为 PNG 图片或 SVG 矢量图</translation>
     </message>
@@ -5295,272 +5310,272 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>ReportsTab</name>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="908" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="928" />
       <source> d</source>
       <translation> 天</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="917" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="937" />
       <source> h</source>
       <translation> 小时</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="855" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="875" />
       <source>= same as before</source>
       <translation>= 与上期持平</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="502" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="505" />
       <source>Activity</source>
       <translation>活动</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="555" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="558" />
       <source>All sources</source>
       <translation>全部来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="416" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="419" />
       <source>All time</source>
       <translation>全部时间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="478" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="481" />
       <source>Close rate</source>
       <translation>成交率</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="720" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="733" />
       <source>Could not load the reports: {error}</source>
       <translation>无法加载报表：{error}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="985" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="1005" />
       <source>Could not write {path}: {error}</source>
       <translation>无法写入 {path}：{error}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="417" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="420" />
       <source>Custom…</source>
       <translation>自定义…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="456" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="459" />
       <source>Export PDF…</source>
       <translation>导出 PDF…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="977" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="997" />
       <source>Export the pack to PDF</source>
       <translation>将报表包导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="498" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="501" />
       <source>Forecast</source>
       <translation>预测</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="496" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="499" />
       <source>Funnel</source>
       <translation>漏斗</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="413" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="416" />
       <source>Last month</source>
       <translation>上月</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="414" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="417" />
       <source>Last quarter</source>
       <translation>上季度</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="415" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="418" />
       <source>Last year</source>
       <translation>去年</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="479" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="482" />
       <source>Lead conversion</source>
       <translation>线索转化率</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="481" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="484" />
       <source>Median response time</source>
       <translation>响应时间中位数</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="483" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="486" />
       <source>New customers</source>
       <translation>新客户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="513" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="516" />
       <source>Overdue tasks</source>
       <translation>逾期任务</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="977" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="997" />
       <source>PDF (*.pdf)</source>
       <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="500" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="503" />
       <source>Performance</source>
       <translation>业绩</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="430" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="433" />
       <source>Period</source>
       <translation>期间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="465" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="468" />
       <source>Pipeline</source>
       <translation>销售流程</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="454" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="457" />
       <source>Print preview of the pack…</source>
       <translation>报表包打印预览…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="452" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="455" />
       <source>Print preview of this report…</source>
       <translation>本报表打印预览…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="449" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="452" />
       <source>Print the whole pack…</source>
       <translation>打印整个报表包…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="448" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="451" />
       <source>Print this report…</source>
       <translation>打印本报表…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="446" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="449" />
       <source>Print…</source>
       <translation>打印…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="404" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="407" />
       <source>Reports</source>
       <translation>报表</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="516" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="519" />
       <source>Rotting deals</source>
       <translation>停滞商机</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="480" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="483" />
       <source>Sales cycle (avg / median)</source>
       <translation>销售周期（平均 / 中位数）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="990" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="1010" />
       <source>Saved {pages} pages to {path}</source>
       <translation>已将 {pages} 页保存到 {path}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="466" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="469" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="497" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="500" />
       <source>Stage efficiency</source>
       <translation>阶段转化效率</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="499" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="502" />
       <source>Targets</source>
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="410" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="413" />
       <source>This month</source>
       <translation>本月</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="411" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="414" />
       <source>This quarter</source>
       <translation>本季度</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="412" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="415" />
       <source>This year</source>
       <translation>今年</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="680" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="683" />
       <source>Updating…</source>
       <translation>正在更新…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="484" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="487" />
       <source>Weighted pipeline</source>
       <translation>加权销售流程金额</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="464" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="467" />
       <source>Who</source>
       <translation>人员</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="543" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="546" />
       <source>Whole team</source>
       <translation>整个团队</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="482" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="485" />
       <source>Won against target</source>
       <translation>赢单目标达成率</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="485" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="488" />
       <source>Won amount</source>
       <translation>赢单金额</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="932" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="952" />
       <source>no target for the period</source>
       <translation>本期间未设目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="938" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="958" />
       <source>of {amount} open</source>
       <translation>进行中总额 {amount}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="925" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="945" />
       <source>{actual} of {target}</source>
       <translation>{actual} / {target}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="858" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="878" />
       <source>{arrow} {delta} pts vs previous</source>
       <translation>较上期 {arrow} {delta} 个百分点</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="875" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="895" />
       <source>{arrow} {delta} vs previous</source>
       <translation>较上期 {arrow} {delta}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="900" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="920" />
       <source>{avg} / {median} d</source>
       <translation>{avg} / {median} 天</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="913" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="933" />
       <source>{hours} h</source>
       <translation>{hours} 小时</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/reports/tab.py" line="553" />
+      <location filename="../../crmdesk/ui/reports/tab.py" line="556" />
       <source>{name} (archived)</source>
       <translation>{name}（已归档）</translation>
     </message>
@@ -5656,22 +5671,22 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>RoleDialog</name>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="743" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="790" />
       <source>A sales rep works on their own deals; a manager on everyone's, and sets up stages, lists and targets; an admin also manages users.</source>
       <translation>销售代表处理自己的商机；经理可处理所有人的商机，并设置阶段、列表和目标；管理员还可以管理用户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="730" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="777" />
       <source>Change Role</source>
       <translation>更改角色</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="732" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="779" />
       <source>Choose what {name} may do.</source>
       <translation>选择 {name} 的权限。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="740" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="787" />
       <source>Role</source>
       <translation>角色</translation>
     </message>
@@ -5838,212 +5853,192 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="253" />
-      <source>Activities done</source>
-      <translation>已完成活动</translation>
-    </message>
-    <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="263" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="275" />
       <source>British pound</source>
       <translation>英镑</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="261" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="273" />
       <source>Chinese yuan</source>
       <translation>人民币</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="441" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="421" />
       <source>Database</source>
       <translation>数据库</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="251" />
-      <source>Deals won</source>
-      <translation>赢单数</translation>
-    </message>
-    <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="262" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="274" />
       <source>Euro</source>
       <translation>欧元</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="440" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="420" />
       <source>General</source>
       <translation>常规</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2292" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2213" />
       <source>Goals per salesperson or for the whole team, per month or quarter. The reports measure each against what was won, gained or done in its period.</source>
       <translation>按销售代表或整个团队、按月或按季度设定的目标。报表会将每个目标与其期间内的赢单、新增客户或完成的活动进行对比。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="265" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="277" />
       <source>Hong Kong dollar</source>
       <translation>港元</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="264" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="276" />
       <source>Japanese yen</source>
       <translation>日元</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="184" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="189" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="188" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="193" />
       <source>Later</source>
       <translation>稍后</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="443" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="423" />
       <source>Lists</source>
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="245" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="263" />
       <source>Lost</source>
       <translation>输单</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="252" />
-      <source>New customers</source>
-      <translation>新客户</translation>
-    </message>
-    <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="282" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="294" />
       <source>Off</source>
       <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="245" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="263" />
       <source>Open</source>
       <translation>进行中</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="442" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="422" />
       <source>Pipeline</source>
       <translation>销售流程</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="289" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="301" />
       <source>Q{q} {year}</source>
       <translation>{year}年第{q}季度</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="187" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="192" />
       <source>Restart Now</source>
       <translation>立即重启</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="186" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="191" />
       <source>Restart crmdesk now? Everything you saved stays as it is.</source>
       <translation>现在重启 crmdesk 吗？您已保存的所有内容都会保留。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="522" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="502" />
       <source>Save the changes on the General page?</source>
       <translation>是否保存“常规”页面上的更改？</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="397" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="377" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="494" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="474" />
       <source>Signed in as {name}, {role} · database: {url}</source>
       <translation>当前登录：{name}（{role}）· 数据库：{url}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="444" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="424" />
       <source>Targets</source>
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2124" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2058" />
       <source>The choices offered when a deal is lost and for where a customer or deal came from. A retired entry is no longer offered; deals that have it keep it.</source>
       <translation>商机输单时可选的原因，以及客户或商机的来源选项。已停用的条目不再作为选项提供；已使用它的商机保持不变。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="631" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="639" />
       <source>The language is chosen for this PC. The currency, the time zone and the backups are the same for everyone who works on this database.</source>
       <translation>语言仅针对本机设置。货币、时区和备份设置对使用此数据库的所有人都相同。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1229" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1227" />
       <source>The stages a deal goes through on the board, in order. The probability weighs the forecast; a deal that sits in a stage longer than its rot days shows as rotting. Won and Lost always come last.</source>
       <translation>商机在看板上依次经历的各个阶段。概率用于加权预测；商机在某阶段停留超过其停滞天数即显示为停滞。赢单和输单始终排在最后。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="260" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="272" />
       <source>US dollar</source>
       <translation>美元</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1010" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1008" />
       <source>Where this PC's crmdesk keeps its data: a file on this PC for one user, or the team's PostgreSQL server. The choice is kept on this PC.</source>
       <translation>本机 crmdesk 的数据存放位置：本机上的文件（单用户），或团队的 PostgreSQL 服务器。此选择仅保存在本机。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="245" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="263" />
       <source>Won</source>
       <translation>赢单</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="250" />
-      <source>Won amount</source>
-      <translation>赢单金额</translation>
-    </message>
-    <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="490" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="470" />
       <source>a manager</source>
       <translation>经理</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="491" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="471" />
       <source>a sales rep</source>
       <translation>销售代表</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="283" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="295" />
       <source>after {n} days</source>
       <translation>{n} 天后</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="489" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="469" />
       <source>an admin</source>
       <translation>管理员</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="185" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="190" />
       <source>crmdesk will speak {language} when it starts again.</source>
       <translation>crmdesk 将在重新启动后使用{language}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="271" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="283" />
       <source>{code} — {name} ({symbol})</source>
       <translation>{code} — {name}（{symbol}）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="309" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="321" />
       <source>{field}: {problem}</source>
       <translation>{field}：{problem}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="292" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="304" />
       <source>{month} {year}</source>
       <translation>{year}年{month}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="275" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="287" />
       <source>{n}%</source>
       <translation>{n}%</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="294" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="306" />
       <source>{start} – {end}</source>
       <translation>{start} 至 {end}</translation>
     </message>
@@ -6138,97 +6133,97 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>StageDialog</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1822" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1770" />
       <source> %</source>
       <translation>%</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1827" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1775" />
       <source> days</source>
       <translation> 天</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1865" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1813" />
       <source>A won stage has 100%, a lost stage 0%.</source>
       <translation>赢单阶段的概率为 100%，输单阶段为 0%。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1812" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1760" />
       <source>Add Stage</source>
       <translation>添加阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1849" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1797" />
       <source>After {name}</source>
       <translation>在“{name}”之后</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1830" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1778" />
       <source>Chinese name</source>
       <translation>中文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1841" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1789" />
       <source>Days here without activity before a deal shows as rotting.</source>
       <translation>商机在此阶段无活动超过此天数后即显示为停滞。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1812" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1760" />
       <source>Edit Stage</source>
       <translation>编辑阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1829" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1777" />
       <source>English name</source>
       <translation>英文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1846" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1794" />
       <source>First</source>
       <translation>最前</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1826" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1774" />
       <source>Off</source>
       <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1853" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1801" />
       <source>Place</source>
       <translation>位置</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1832" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1780" />
       <source>Probability</source>
       <translation>概率</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1838" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1786" />
       <source>Rotting after</source>
       <translation>停滞天数</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1868" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1816" />
       <source>Save</source>
       <translation>保存</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1835" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1783" />
       <source>The chance that a deal here is won; it weighs the forecast.</source>
       <translation>处于此阶段的商机赢单的可能性，用于加权预测。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1896" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1844" />
       <source>This pipeline cannot take another stage: it has had {n} over its life (removed stages keep their place in the history).</source>
       <translation>此销售流程无法再添加阶段：它累计已有 {n} 个阶段（已删除的阶段仍在历史记录中占位）。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1816" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1764" />
       <source>e.g. Needs analysis</source>
       <translation>例如：Needs analysis</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1819" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1767" />
       <source>e.g. 需求分析</source>
       <translation>例如：需求分析</translation>
     </message>
@@ -6236,52 +6231,52 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>StagesModel</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1142" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1140" />
       <source>A deal that reaches this stage counts as a qualified lead (the reports' lead conversion).</source>
       <translation>到达此阶段的商机计为合格线索（用于报表中的线索转化率）。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1147" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1145" />
       <source>A deal that stays in this stage longer, without activity, is shown as rotting.</source>
       <translation>商机在此阶段无活动且停留超过此时长，即显示为停滞。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1102" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1100" />
       <source>Chinese name</source>
       <translation>中文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1140" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1138" />
       <source>Drag to put the stage elsewhere (or use Move Up and Move Down).</source>
       <translation>拖动可调整阶段位置（也可使用“上移”和“下移”）。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1101" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1099" />
       <source>English name</source>
       <translation>英文名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1117" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1115" />
       <source>Kind</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1104" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1102" />
       <source>Probability</source>
       <translation>概率</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1111" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1109" />
       <source>Qualified</source>
       <translation>合格</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1109" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1107" />
       <source>Rotting</source>
       <translation>停滞</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="1112" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="1110" />
       <source>✓ Qualified</source>
       <translation>✓ 合格</translation>
     </message>
@@ -6289,87 +6284,87 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>TargetDialog</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2523" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2432" />
       <source>Add Target</source>
       <translation>添加目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2523" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2432" />
       <source>Edit Target</source>
       <translation>编辑目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2556" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2465" />
       <source>Metric</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2533" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2442" />
       <source>Month</source>
       <translation>月</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2555" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2464" />
       <source>Period</source>
       <translation>期间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2532" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2441" />
       <source>Quarter</source>
       <translation>季度</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2615" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2524" />
       <source>Q{q}</source>
       <translation>第{q}季度</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2580" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2489" />
       <source>Save</source>
       <translation>保存</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2557" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2466" />
       <source>Target</source>
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2725" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2625" />
       <source>Target: a count is a whole number.</source>
       <translation>目标：数量必须是整数。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2691" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2600" />
       <source>Target: enter a number, for example {example}.</source>
       <translation>目标：请输入数字，例如 {example}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2684" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2593" />
       <source>Target: enter the goal.</source>
       <translation>目标：请输入目标值。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2665" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2574" />
       <source>There is already a target of {value} for this. Saving replaces it.</source>
       <translation>此项已有目标值 {value}。保存后将替换它。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2554" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2463" />
       <source>Who</source>
       <translation>对象</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2526" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2435" />
       <source>Whole team</source>
       <translation>整个团队</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2661" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2570" />
       <source>a whole number</source>
       <translation>整数</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2659" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2568" />
       <source>amount in {c}</source>
       <translation>金额（{c}）</translation>
     </message>
@@ -6377,22 +6372,22 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>TargetsModel</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2267" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2188" />
       <source>Metric</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2257" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2178" />
       <source>Period</source>
       <translation>期间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2272" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2193" />
       <source>Target</source>
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2262" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2183" />
       <source>Who</source>
       <translation>对象</translation>
     </message>
@@ -6400,92 +6395,92 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>TargetsPage</name>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2410" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2331" />
       <source>1 target shown</source>
       <translation>显示 1 个目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2310" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2231" />
       <source>Add Target…</source>
       <translation>添加目标…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2416" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2337" />
       <source>Add one with Add Target…</source>
       <translation>新建目标请使用：添加目标…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2368" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2289" />
       <source>All years</source>
       <translation>所有年份</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2492" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2406" />
       <source>Delete target</source>
       <translation>删除目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2493" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2407" />
       <source>Delete the target {what} ({value})?</source>
       <translation>要删除目标“{what}”（{value}）吗？</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2506" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2414" />
       <source>Deleted the target {what}.</source>
       <translation>已删除目标“{what}”。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2332" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2253" />
       <source>Delete…</source>
       <translation>删除…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2331" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2252" />
       <source>Edit…</source>
       <translation>编辑…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2376" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2297" />
       <source>Everyone</source>
       <translation>所有人</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2415" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2336" />
       <source>No targets here yet.</source>
       <translation>这里还没有目标。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2444" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2363" />
       <source>Only a manager can set targets. You see the team's targets and your own.</source>
       <translation>只有经理可以设置目标。您可以查看团队的目标和您自己的目标。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2471" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2386" />
       <source>Saved: {who}, {period}, {metric}: {value}.</source>
       <translation>已保存：{who}，{period}，{metric}：{value}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2305" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2226" />
       <source>Who:</source>
       <translation>对象：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2377" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2298" />
       <source>Whole team</source>
       <translation>整个团队</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2300" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2221" />
       <source>Year:</source>
       <translation>年份：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2408" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2329" />
       <source>{n} targets shown</source>
       <translation>显示 {n} 个目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/settings_dialog.py" line="2485" />
+      <location filename="../../crmdesk/ui/settings_dialog.py" line="2399" />
       <source>{who}, {period}, {metric}</source>
       <translation>{who}，{period}，{metric}</translation>
     </message>
@@ -6493,182 +6488,182 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>UsersDialog</name>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="260" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="331" />
       <source>Add User…</source>
       <translation>添加用户…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="437" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="479" />
       <source>Added {name}.</source>
       <translation>已添加 {name}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="76" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="77" />
       <source>Admin</source>
       <translation>管理员</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="304" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="357" />
       <source>Change Role…</source>
       <translation>更改角色…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="91" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="92" />
       <source>Confirm password</source>
       <translation>确认密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="306" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="359" />
       <source>Disable</source>
       <translation>停用</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="477" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="518" />
       <source>Disable user</source>
       <translation>停用用户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="478" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="519" />
       <source>Disable {name}? They will not be able to sign in. Their deals, customers and activities stay as they are, and you can enable the account again later.</source>
       <translation>要停用 {name} 吗？该用户将无法登录。其商机、客户和活动保持不变，之后您可以重新启用该账户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="88" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="89" />
       <source>E-mail</source>
       <translation>电子邮箱</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="395" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="437" />
       <source>Enable</source>
       <translation>启用</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="100" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="101" />
       <source>Enter a password.</source>
       <translation>请输入密码。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="86" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="87" />
       <source>Login</source>
       <translation>登录名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="77" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="78" />
       <source>Manager</source>
       <translation>经理</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="87" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="88" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="464" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="506" />
       <source>New password saved for {name}.</source>
       <translation>已为 {name} 保存新密码。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="120" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="121" />
       <source>Only an admin can change users.</source>
       <translation>只有管理员可以更改用户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="267" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="338" />
       <source>Only an admin can change users. You can see the list, but not add users, change roles, reset passwords or disable accounts.</source>
       <translation>只有管理员可以更改用户。您可以查看列表，但不能添加用户、更改角色、重置密码或停用账户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="90" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="91" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="305" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="358" />
       <source>Reset Password…</source>
       <translation>重置密码…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="89" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="90" />
       <source>Role</source>
       <translation>角色</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="78" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="79" />
       <source>Sales rep</source>
       <translation>销售代表</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="111" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="112" />
       <source>The database needs at least one active admin.</source>
       <translation>数据库至少需要一位有效的管理员。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="106" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="107" />
       <source>The password may have at most {n} characters.</source>
       <translation>密码最多 {n} 个字符。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="102" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="103" />
       <source>The password must not be only spaces.</source>
       <translation>密码不能只包含空格。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="104" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="105" />
       <source>The password needs at least {n} characters.</source>
       <translation>密码至少需要 {n} 个字符。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="130" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="131" />
       <source>The two passwords are not the same.</source>
       <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="248" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="319" />
       <source>Users</source>
       <translation>用户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="398" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="440" />
       <source>You cannot disable your own account.</source>
       <translation>您不能停用自己的账户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="358" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="411" />
       <source>everyone signs in with a password</source>
       <translation>所有人均使用密码登录</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="360" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="413" />
       <source>no one has a password, so there is no sign-in</source>
       <translation>无人设置密码，因此无需登录</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="112" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="113" />
       <source>{field}: {problem}</source>
       <translation>{field}：{problem}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="499" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="538" />
       <source>{name} is disabled.</source>
       <translation>{name} 已停用。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="497" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="536" />
       <source>{name} is enabled and can sign in again.</source>
       <translation>{name} 已启用，可以重新登录。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="449" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="491" />
       <source>{name} is now: {role}.</source>
       <translation>{name} 的角色现为：{role}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="430" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="472" />
       <source>{name} was added without a password. Use Reset Password to give them one.</source>
       <translation>已添加 {name}，但未设置密码。请使用“重置密码”为其设置密码。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="363" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="416" />
       <source>{n} users, {active} active · {sign_in}</source>
       <translation>{n} 个用户，{active} 个启用 · {sign_in}</translation>
     </message>
@@ -6676,72 +6671,72 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
   <context>
     <name>UsersModel</name>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="167" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="238" />
       <source>(you)</source>
       <translation>（您）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="221" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="292" />
       <source>A disabled user cannot sign in; their records stay.</source>
       <translation>已停用的用户无法登录；其记录会保留。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="185" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="256" />
       <source>Active</source>
       <translation>已启用</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="185" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="256" />
       <source>Disabled</source>
       <translation>已停用</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="198" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="269" />
       <source>Locked until</source>
       <translation>锁定至</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="172" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="243" />
       <source>Login</source>
       <translation>登录名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="166" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="237" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="191" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="262" />
       <source>Not set</source>
       <translation>未设置</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="190" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="261" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="178" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="249" />
       <source>Role</source>
       <translation>角色</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="191" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="262" />
       <source>Set</source>
       <translation>已设置</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="184" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="255" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="212" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="283" />
       <source>This user cannot sign in: everyone signs in on this database, and they have no password yet. Reset their password to give them one.</source>
       <translation>此用户无法登录：此数据库要求所有人登录，而该用户尚未设置密码。请重置其密码为其设置一个。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/users_dialog.py" line="217" />
+      <location filename="../../crmdesk/ui/users_dialog.py" line="288" />
       <source>Too many wrong passwords in a row. Resetting the password lifts the lock.</source>
       <translation>连续输错密码次数过多。重置密码即可解除锁定。</translation>
     </message>

@@ -182,15 +182,6 @@ def _descriptions() -> dict[str, str]:
     }
 
 
-def metric_names() -> dict[str, str]:
-    return {
-        "won_amount": tr("Won amount"),
-        "won_count": tr("Deals won"),
-        "new_customers": tr("New customers"),
-        "activities_done": tr("Activities done"),
-    }
-
-
 def kind_names() -> dict[str, str]:
     return {
         "call": tr("Calls"),
@@ -361,7 +352,7 @@ def _chart_for(key: str, data: ReportData, currency: str) -> QImage:
         show = lambda c: c.show_report(r.forecast, target)  # noqa: E731
     elif key == "targets":
         chart = charts.TargetsChart()
-        names = metric_names()
+        names = fmt.target_metric_names()
         show = lambda c: c.show_report(r.targets, names)  # noqa: E731
     elif key == "performance":
         chart = charts.PerformanceChart()
@@ -409,7 +400,7 @@ def _tables_for(key: str, data: ReportData, currency: str) -> list[_Table]:
         cols, lines = tables.forecast_table(r.forecast, c)
         return [_Table(tr("Open deals by expected close"), cols, lines, last(lines))]
     if key == "targets":
-        cols, lines = tables.targets_table(r.targets, c, metric_names())
+        cols, lines = tables.targets_table(r.targets, c, fmt.target_metric_names())
         return [_Table(tr("Targets that overlap the period"), cols, lines)]
     if key == "performance":
         cols, lines = tables.performance_table(r.performance, c)

@@ -394,7 +394,7 @@ class ReportsTab(LazyView):
         self._debounce.timeout.connect(self.reload)
         self.currency = get_setting(db, "currency", "USD") or "USD"
         # One wording for screen and paper.
-        self.metric_names = printing.metric_names()
+        self.metric_names = fmt.target_metric_names()
         self.kind_names = printing.kind_names()
         self._build()
 

@@ -1189,8 +1189,25 @@ class ImportWizard(QDialog):
         else:
             self.accept()
 
-    def _start(self, kind: str, work: Callable[[Callable[[str, int, int], None]], Any]) -> None:
-        self.cancel_event = threading.Event()
+    def _start(self, kind: str, **options: Any) -> None:
+        """Run the import (``kind`` "import") or its dry run ("check") of the chosen file
+        with the chosen mapping in a worker thread, with ``options`` for
+        :func:`run_import`; Cancel sets ``cancel_event``."""
+        mapping, path, entity, by = self.mapping, self.path, self.entity, self.user.id
+        cancel = self.cancel_event = threading.Event()
+
+        def work(progress: Callable[[str, int, int], None]) -> ImportResult:
+            return run_import(
+                self.db,
+                entity,
+                path,  # type: ignore[arg-type]
+                mapping,  # type: ignore[arg-type]
+                by=by,
+                progress=progress,
+                cancel=cancel,
+                **options,
+            )
+
         self.running = kind
         self._update_buttons()
         self._pool.start(_Job(work, self._signals))
@@ -1207,50 +1224,17 @@ class ImportWizard(QDialog):
         self.check_status.setStyleSheet("")
         self.check_progress.setRange(0, 0)
         self.check_progress.show()
-        mapping, path, entity, by = self.mapping, self.path, self.entity, self.user.id
-        cancel = self.cancel_event
-
-        def work(progress: Callable[[str, int, int], None]) -> ImportResult:
-            return run_import(
-                self.db,
-                entity,
-                path,  # type: ignore[arg-type]
-                mapping,
-                by=by,
-                dry_run=True,
-                progress=progress,
-                cancel=cancel,
-            )
-
-        self._start("check", work)
-        self.cancel_event = cancel
+        self._start("check", dry_run=True)
 
     def start_import(self) -> None:
-        """Run the import in a worker thread; the Cancel button sets ``cancel_event``."""
+        """Run the import in a worker thread."""
         self.import_summary.hide()
         self.import_status.setText(self.tr("Reading the file…"))
         self.import_progress.setRange(0, 0)
         self.import_progress.show()
-        mapping, path, entity, by = self.mapping, self.path, self.entity, self.user.id
         skip = self.skip_check.isChecked() and not (self.dry_result and self.dry_result.ok)
         rejects = self.rejects_edit.text().strip() or None if skip else None
-        cancel = threading.Event()
-
-        def work(progress: Callable[[str, int, int], None]) -> ImportResult:
-            return run_import(
-                self.db,
-                entity,
-                path,  # type: ignore[arg-type]
-                mapping,
-                by=by,
-                skip_bad_rows=skip,
-                rejects_path=rejects,
-                progress=progress,
-                cancel=cancel,
-            )
-
-        self._start("import", work)
-        self.cancel_event = cancel
+        self._start("import", skip_bad_rows=skip, rejects_path=rejects)
 
     def _on_progress(self, phase: str, done: int, total: int) -> None:
         bar = self.check_progress if self.running == "check" else self.import_progress

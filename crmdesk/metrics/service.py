@@ -915,8 +915,10 @@ class MetricsService:
             actual = actuals.get(t.id, ZERO)
             value = Decimal(t.value)
             span = (t.period_end - t.period_start).days
-            elapsed = min(max((ctx.today - t.period_start).days / span, 0.0), 1.0)
-            expected = _money(value * Decimal(repr(elapsed)))
+            elapsed = min(max((ctx.today - t.period_start).days, 0), span)
+            # In Decimal, multiplied first: exact to the cent's half (3 x 19/24 days is
+            # 2.375, which rounds up; as a float share it was 2.3749999... and went down).
+            expected = _money(value * elapsed / span)
             rows.append(
                 TargetRow(
                     target_id=t.id,

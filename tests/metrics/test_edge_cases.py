@@ -662,6 +662,8 @@ def test_targets_pace_gap_and_attainment(w: World, svc: MetricsService) -> None:
     t_team = w.target(None, "new_customers", *mar, 4)
     t_act = w.target(None, "activities_done", date(2026, 3, 1), date(2026, 3, 11), 10)
     t_future = w.target(a, "won_count", date(2026, 4, 1), date(2026, 5, 1), 3)
+    # Exactly half a cent: 3 × 19/24 = 2.375 rounds up (as a float share, 2.3749999…).
+    t_half = w.target(None, "won_count", date(2026, 3, 1), date(2026, 3, 25), 3)
     for day in (1, 3, 5, 10):
         w.activity(b, "call", customer=c3, done_at=utc(2026, 3, day, 9))
     w.activity(b, "note", customer=c3, done_at=utc(2026, 3, 4))  # notes do not count
@@ -669,7 +671,8 @@ def test_targets_pace_gap_and_attainment(w: World, svc: MetricsService) -> None:
     w.activity(b, "task", customer=c3, due_at=utc(2026, 3, 2))  # not done
 
     rows = {r.target_id: r for r in svc.targets(period(*mar)).rows}
-    assert set(rows) == {t_a, t_b, t_c, t_anc, t_team, t_act}
+    assert set(rows) == {t_a, t_b, t_c, t_anc, t_team, t_act, t_half}
+    assert rows[t_half].expected_by_today == Decimal("2.38")
     ra, rb, rc = rows[t_a], rows[t_b], rows[t_c]
     assert ra.expected_by_today == rb.expected_by_today == Decimal("19000.00")
     assert (ra.actual, ra.pace, ra.gap) == (Decimal("19950.00"), "ahead", Decimal("11050.00"))
@@ -688,10 +691,10 @@ def test_targets_pace_gap_and_attainment(w: World, svc: MetricsService) -> None:
 
     # With no period: the targets running today.
     running = {r.target_id for r in svc.targets(flt()).rows}
-    assert running == {t_a, t_b, t_c, t_anc, t_team}
+    assert running == {t_a, t_b, t_c, t_anc, t_team, t_half}
     # A target that has not started: expected 0, so on track.
     later = {r.target_id: r for r in svc.targets(period(date(2026, 3, 15), None)).rows}
-    assert set(later) == {t_a, t_b, t_c, t_anc, t_team, t_future}
+    assert set(later) == {t_a, t_b, t_c, t_anc, t_team, t_future, t_half}
     fut = later[t_future]
     assert (fut.expected_by_today, fut.actual, fut.pace, fut.gap) == (0, 0, "on_track", 3)
 

@@ -535,6 +535,7 @@ def test_progress_and_cancel(db: Database, admin_id: int, tmp_path: Path) -> Non
     assert [h[0] for h in heard][:2] == ["reading", "reading"]
     assert ("checking", 4, 4) in heard and not any(h[0] == "writing" for h in heard)
     before = snapshot(db)
+    triggers = _triggers(db)
     for phase in ("reading", "checking", "writing"):
         seen: list[str] = []
 
@@ -548,6 +549,18 @@ def test_progress_and_cancel(db: Database, admin_id: int, tmp_path: Path) -> Non
         assert result.cancelled and not result.written and not result.ok
         assert "was cancelled; nothing was written" in result.summary()
         assert snapshot(db) == before, phase
+        # SQLite: the fact triggers set aside while the rows go in are back.
+        assert _triggers(db) == triggers, phase
+
+
+def _triggers(db: Database) -> dict[str, str]:
+    """The database's triggers and their text (SQLite; PostgreSQL's, by name)."""
+    with db.engine.connect() as conn:
+        if db.dialect == "sqlite":
+            query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        else:
+            query = "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
+        return {name: sql for name, sql in conn.exec_driver_sql(query)}
 
 
 # --- the real sample --------------------------------------------------------------------------

@@ -68,6 +68,9 @@ def sqlite_epoch(expr: str) -> str:
 
 NEW = f"SELECT id FROM {IDS}"
 
+#: The masks from the deals' whole history (the insert trigger ORs each new
+#: transition's bit into the mask the row was given; for a new deal with its own new
+#: transitions both are the same, and a wrong mask given by a writer is corrected).
 MASKS = f"""
     UPDATE deals SET reached_mask = f.mask
     FROM (SELECT d.id, coalesce(sum(DISTINCT 1 << s.slot), 0) AS mask
@@ -161,6 +164,9 @@ class _SetAside:
     def begin(self) -> None:
         if not self.active:
             return
+        if self._stored:
+            # A second begin would find the triggers gone and never put them back.
+            raise RuntimeError(f"{type(self).__name__}.begin() twice without finish()")
         conn = self.conn
         self._stored = [
             (name, sql)
@@ -191,6 +197,7 @@ class _SetAside:
             for statement in self.statements:
                 self.conn.exec_driver_sql(statement)
         self.conn.exec_driver_sql(f"DELETE FROM temp.{self.ids_table}")
+        self._any = False
         self._restore()
 
     def abort(self) -> None:

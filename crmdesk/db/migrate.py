@@ -6,6 +6,7 @@ a newer crmdesk is refused with :class:`DatabaseOpenError` and left untouched.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections.abc import Callable
@@ -211,30 +212,47 @@ def backup_sqlite(path: Path, *, label: str, keep: int | None = None) -> Path:
     finally:
         src.close()
     if keep is not None:
-        pattern = re.compile(
-            rf"^{re.escape(path.stem)}\.backup-[A-Za-z0-9_]+-([0-9]{{8}}T[0-9]{{6}}Z)"
-            rf"{re.escape(suffix)}$"
-        )
-        copies = sorted(
-            (found.group(1), entry.name, entry)
-            for entry in path.parent.iterdir()
-            if (found := pattern.match(entry.name)) and entry.is_file() and entry != target
-        )
-        for *_, old in copies[: max(len(copies) - (keep - 1), 0)]:
-            old.unlink(missing_ok=True)
+        _prune_sqlite_copies(path, suffix, target, keep)
     return target
 
 
-def _sqlite_backup_keep(engine: Engine) -> int:
-    """The ``backup_keep`` setting of an SQLite database at any schema (settings is in
-    the first one); the default when it cannot be read."""
+def _prune_sqlite_copies(path: Path, suffix: str, taken: Path, keep: int) -> None:
+    """Delete all but the newest ``keep`` copies of ``path`` taken before upgrades
+    (``taken`` among them). A copy that cannot be deleted (open in another program,
+    read-only) stays: it must not stop the database from opening."""
+    pattern = re.compile(
+        rf"^{re.escape(path.stem)}\.backup-[A-Za-z0-9_]+-([0-9]{{8}}T[0-9]{{6}}Z)"
+        rf"{re.escape(suffix)}$"
+    )
     try:
-        with engine.connect() as conn:
-            raw = conn.execute(
-                text("SELECT value FROM settings WHERE key = :key"), {"key": BACKUP_KEEP_KEY}
-            ).scalar_one_or_none()
-    except DBAPIError:
-        raw = None
+        copies = sorted(
+            (found.group(1), entry.name, entry)
+            for entry in path.parent.iterdir()
+            if (found := pattern.match(entry.name)) and entry.is_file() and entry != taken
+        )
+    except OSError:
+        return
+    for *_, old in copies[: max(len(copies) - (keep - 1), 0)]:
+        with contextlib.suppress(OSError):
+            old.unlink(missing_ok=True)
+
+
+def _sqlite_backup_keep(path: Path) -> int:
+    """The ``backup_keep`` setting of an SQLite file at any schema (settings is in the
+    first one), read without changing the file (the copy is not taken yet); the default
+    when it cannot be read."""
+    raw = None
+    try:
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute(
+                "SELECT value FROM settings WHERE key = ?", (BACKUP_KEEP_KEY,)
+            ).fetchone()
+            raw = row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass
     return backup_keep_value(raw)
 
 
@@ -354,7 +372,7 @@ def open_database(
                 )
             if path is not None:
                 backup = backup_sqlite(
-                    path, label=state.revision or "none", keep=_sqlite_backup_keep(engine)
+                    path, label=state.revision or "none", keep=_sqlite_backup_keep(path)
                 )
             elif backup_server is not None:
                 backup = backup_server(Database(engine), state.revision or "none")

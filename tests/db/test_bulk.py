@@ -27,7 +27,7 @@ from services._helpers import add_second_pipeline
 from sqlalchemy import func, select, text
 
 from crmdesk.db import models as m
-from crmdesk.db.bulk import SUSPENDED, sqlite_new_activities, sqlite_new_deals
+from crmdesk.db.bulk import SUSPENDED, NewDealFacts, sqlite_new_activities, sqlite_new_deals
 from crmdesk.db.engine import Database
 from crmdesk.db.zone import TIME_ZONE_KEY
 from crmdesk.services import customers, deals, pipelines
@@ -232,3 +232,13 @@ def test_a_bulk_insert_of_activities_keeps_every_fact_exact(sqlite_db: Database)
     assert facts[untouched] == facts_before[untouched]
     assert done_days(db)[made[0]] == day_number(date(2025, 2, 3))  # 1:30 on 3 Feb in Shanghai
     assert done_days(db)[earlier] is not None and done_days(db)[made[2]] is None
+
+
+def test_a_second_begin_is_refused(sqlite_db: Database) -> None:
+    """begin() twice would find the triggers gone and never put them back."""
+    before = _triggers(sqlite_db)
+    with pytest.raises(RuntimeError, match="twice"), sqlite_db.transaction() as s:
+        facts = NewDealFacts(s)
+        facts.begin()
+        facts.begin()
+    assert _triggers(sqlite_db) == before

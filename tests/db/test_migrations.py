@@ -562,3 +562,31 @@ def test_an_upgrade_keeps_only_the_newest_backup_keep_copies(tmp_path: Path) -> 
     kept = sorted(p.name for p in tmp_path.glob("sales.backup-*.sqlite3"))
     assert kept == sorted([old[3].name, old[4].name, result.backup.name])
     assert all(file.exists() for file in others)
+
+
+def test_a_copy_that_cannot_be_deleted_does_not_stop_the_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An old pre-upgrade copy open in another program (Windows refuses to delete it)
+    stays; the database still opens, upgraded, with its new copy."""
+    path = tmp_path / "sales.sqlite3"
+    engine = create_db_engine(resolve_url(str(path)))
+    upgrade(engine, "0001")
+    _fill_0001(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO settings (key, value) VALUES ('backup_keep', '1')"))
+    engine.dispose()
+    held = tmp_path / "sales.backup-0001-20260101T120000Z.sqlite3"
+    held.write_bytes(b"x")
+    unlink = Path.unlink
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        if self == held:
+            raise PermissionError(13, "The process cannot access the file", str(self))
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    result = open_database(path)
+    result.db.dispose()
+    assert result.upgraded_from == "0001" and result.backup is not None
+    assert result.backup.exists() and held.exists()

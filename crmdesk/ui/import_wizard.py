@@ -711,6 +711,8 @@ class ImportWizard(QDialog):
             self.cancel_button.setVisible(True)
             self.next_button.setVisible(True)
         self.next_button.setEnabled(can_go)
+        # Disabled only while a cancelled run winds down; then it closes the wizard again.
+        self.cancel_button.setEnabled(not (busy and self.cancel_event.is_set()))
         self.cancel_button.setText(self.tr("Cancel Import") if busy else self.tr("Cancel"))
 
     # --- step 1: the file ---------------------------------------------------------------------
@@ -1374,7 +1376,8 @@ class ImportWizard(QDialog):
         if self.running is not None:
             self.cancel_event.set()
             self.cancel_button.setEnabled(False)
-            self.import_status.setText(self.tr("Cancelling… nothing will be written."))
+            status = self.check_status if self.running == "check" else self.import_status
+            status.setText(self.tr("Cancelling… nothing will be written."))
             return
         self.reject()
 

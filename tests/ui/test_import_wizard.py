@@ -242,6 +242,51 @@ def test_cancel_during_the_import_writes_nothing(
     assert table_counts(demo_db) == before
 
 
+def test_a_cancelled_check_can_be_run_again(
+    window: MainWindow, demo_db: Database, qtbot: QtBot, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Cancel during the check, go back, check again: the second check runs to the end
+    (each run has a cancel of its own), and Cancel then closes the wizard (it stayed
+    disabled after a cancelled run before)."""
+    path = write(tmp_path, "deals.csv", ENGLISH)
+    cancels: list[threading.Event] = []
+    checking = threading.Event()
+    real_run_import = wizard_module.run_import
+
+    def slow_run_import(*args: Any, progress: Any = None, cancel: Any = None, **kw: Any) -> Any:
+        cancels.append(cancel)
+        first = len(cancels) == 1
+
+        def held(phase: str, done: int, total: int) -> None:
+            progress(phase, done, total)
+            if first and phase == "checking":
+                checking.set()  # the first check waits for the user's Cancel
+                assert cancel.wait(10)
+
+        return real_run_import(*args, progress=held, cancel=cancel, **kw)
+
+    monkeypatch.setattr(wizard_module, "run_import", slow_run_import)
+
+    def answer(w: ImportWizard) -> None:
+        to_columns(w, qtbot, path)
+        w.next_button.click()
+        qtbot.waitUntil(checking.is_set, timeout=10_000)
+        w.cancel_button.click()
+        assert not w.cancel_button.isEnabled()  # while the check winds down
+        qtbot.waitUntil(lambda: w.running is None, timeout=10_000)
+        assert w.dry_result is None and "cancelled" in w.check_status.text()
+        assert w.cancel_button.isEnabled()  # it closes the wizard again
+        w.back_button.click()
+        run_check(w, qtbot)
+        r = w.dry_result
+        assert r is not None and not r.cancelled and r.rows == 4 and len(r.created) == 2
+        assert w.count_create.value.text() == "2"
+        assert len(cancels) == 2 and not cancels[1].is_set()
+        w.cancel_button.click()
+
+    open_wizard(window, monkeypatch, answer)
+
+
 def test_a_rep_is_refused_with_a_clear_message(
     demo_db: Database, window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:

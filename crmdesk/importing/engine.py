@@ -223,6 +223,7 @@ def run_import(
             encoding=mapping.encoding,
             delimiter=mapping.delimiter,
             header_row=mapping.header_row,
+            decimal=mapping.decimal,
         )
         binding = Binding(table, mapping)
         tick("reading", len(table.rows), len(table.rows))

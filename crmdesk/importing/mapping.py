@@ -393,11 +393,15 @@ class _Checker:
         if encoding is not None:
             encoding = self.text("file", "encoding", encoding).strip()
             try:
-                encoding = codecs.lookup(encoding).name
+                info = codecs.lookup(encoding)
             except LookupError:
+                info = None
+            # Only text encodings: base64, hex, rot13 and the like are codecs too.
+            if info is None or not getattr(info, "_is_text_encoding", True):
                 raise self.fail(
                     "mapping_bad_encoding", where=self.where("file", "encoding"), value=encoding
-                ) from None
+                )
+            encoding = info.name
         delimiter = file_table.get("delimiter")
         if delimiter is not None:
             delimiter = self.text("file", "delimiter", delimiter)

@@ -136,6 +136,7 @@ ROW_MESSAGES: dict[str, str] = {
     "required": "{field} is required but the cell is empty",
     "too_long": "{field} is {length:,} characters long; at most {max:,} are allowed",
     "bad_date": "{value!r} is not a date in one of the forms {formats}",
+    "date_out_of_range": "{value!r} is not between the years {first} and {last}",
     "bad_number": "{value!r} is not a number",
     "negative": "{value!r} is negative; an amount must be 0 or more",
     "too_large": "{value!r} is too large (at most {max})",

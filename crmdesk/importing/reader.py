@@ -129,18 +129,22 @@ def read_table(
     delimiter: str | None = None,
     header_row: int = 1,
     limit: int | None = None,
+    decimal: str = ".",
 ) -> Table:
     """Read ``path`` (CSV or XLSX, told by the content) as a table.
 
     ``sheet``, ``encoding`` and ``delimiter`` override the detection (``None``
     detects); ``header_row`` is the 1-based line (sheet row) of the column names;
-    ``limit`` stops after that many data rows (for a preview). Raises
+    ``limit`` stops after that many data rows (for a preview). ``decimal`` is the
+    mapping's decimal separator: a workbook's fractional numbers are written with it,
+    so that the amounts read them as the mapping says (1054.5 as ``1054,5`` for
+    ``","``, not 10545). Raises
     :class:`ImportFileError` for a file that cannot be read; see the module docstring.
     """
     p = Path(path)
     data = _read_bytes(p)
     if _is_xlsx(p, data):
-        return _read_xlsx(p, data, sheet=sheet, header_row=header_row, limit=limit)
+        return _read_xlsx(p, data, sheet=sheet, header_row=header_row, limit=limit, decimal=decimal)
     _refuse_other_formats(p, data)
     return _read_csv(
         p, data, encoding=encoding, delimiter=delimiter, header_row=header_row, limit=limit
@@ -363,11 +367,9 @@ def _read_csv(
     headers: tuple[str, ...] | None = None
     header_line = 0
     out: list[SourceRow] = []
-    record = 0
     for line, cells in rows:
-        record += 1
         if headers is None:
-            if record < header_row:
+            if line < header_row:  # a line of the file, as a quoted cell may span lines
                 continue
             header_line = line
             headers = _header(cells, line)
@@ -389,16 +391,34 @@ def _csv_rows(text: str, delim: str) -> Iterator[tuple[int, list[str]]]:
     """Each record with the line it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     end = 0
+    last = 0
     while True:
         start = end + 1
         try:
             cells = next(reader)
         except StopIteration:
+            _check_last_record(text, delim, last)
             return
         except csv.Error as exc:
             _raise_csv_error(text, delim, start, exc)
         end = reader.line_num
+        last = start
         yield start, cells
+
+
+def _check_last_record(text: str, delim: str, line: int) -> None:
+    """A quote opened and never closed makes the csv module read the rest of the file
+    into one cell, without a word: read the last record again strictly, and refuse the
+    file, naming the line the quote opened on."""
+    if not line:
+        return
+    tail = io.StringIO(text[_offset_of_line(text, line) :], newline="")
+    try:
+        for _ in csv.reader(tail, delimiter=delim, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            _raise_csv_error(text, delim, line, exc)
 
 
 def _raise_csv_error(text: str, delim: str, line: int, exc: csv.Error) -> None:
@@ -543,8 +563,9 @@ def _merged_ranges(data: bytes, ws: Any) -> list[str]:
     return [m.decode() for m in _MERGE_RE.findall(xml)]
 
 
-def _cell_text(value: Any) -> Cell:
-    """A workbook value as a cell: dates stay dates, the rest becomes text."""
+def _cell_text(value: Any, decimal: str = ".") -> Cell:
+    """A workbook value as a cell: dates stay dates, the rest becomes text (a fractional
+    number with the ``decimal`` separator)."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -560,12 +581,18 @@ def _cell_text(value: Any) -> Cell:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        return repr(value)
+        return repr(value).replace(".", decimal)
     return str(value)
 
 
 def _read_xlsx(
-    p: Path, data: bytes, *, sheet: str | None, header_row: int, limit: int | None
+    p: Path,
+    data: bytes,
+    *,
+    sheet: str | None,
+    header_row: int,
+    limit: int | None,
+    decimal: str = ".",
 ) -> Table:
     wb = _open_workbook(data)
     try:
@@ -601,7 +628,7 @@ def _read_xlsx(
                     header_line = number
                     headers = _header(list(values), number)
                     continue
-                cells = [_cell_text(v) for v in values]
+                cells = [_cell_text(v, decimal) for v in values]
                 while cells and cells[-1] == "":
                     cells.pop()
                 if not any(c.strip() if isinstance(c, str) else True for c in cells):

@@ -57,6 +57,11 @@ _CURRENCY_MARKS = re.compile(
 )
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f']+")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+#: A number with thousands grouped in threes, by its decimal separator.
+_GROUPED = {
+    ".": re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?"),
+    ",": re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]*)?"),
+}
 _TRUE = frozenset(
     {"yes", "y", "true", "t", "1", "x", "done", "completed", "active", "enabled", "on"}
     | {"是", "对", "已完成", "完成", "启用", "有效", "√", "✓"}
@@ -65,6 +70,10 @@ _FALSE = frozenset(
     {"no", "n", "false", "f", "0", "open", "pending", "inactive", "disabled", "off", "-"}
     | {"否", "未完成", "停用", "禁用", "无效", "×", "✗"}
 )
+
+
+#: The years a date may have (a CRM's history and plans; year 1 or 9999 is a typo).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class CellError(Exception):
@@ -97,6 +106,13 @@ class DateReader:
         self.expected = ", ".join(dict.fromkeys(shown))
 
     def _naive(self, text: str) -> datetime:
+        found = self._parse(text)
+        if not FIRST_YEAR <= found.year <= LAST_YEAR:
+            # Year 1 or 9999 would not even survive a time-zone shift.
+            raise CellError("date_out_of_range", value=text, first=FIRST_YEAR, last=LAST_YEAR)
+        return found
+
+    def _parse(self, text: str) -> datetime:
         for fmt in self.formats:
             try:
                 return datetime.strptime(text, fmt)
@@ -128,10 +144,12 @@ class DateReader:
 
     def day(self, value: Any) -> date:
         """A date: the date part as written (no zone conversion)."""
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
+        if isinstance(value, date):  # a workbook's date cell (datetime included)
+            if not FIRST_YEAR <= value.year <= LAST_YEAR:
+                raise CellError(
+                    "date_out_of_range", value=value.isoformat(), first=FIRST_YEAR, last=LAST_YEAR
+                )
+            return value.date() if isinstance(value, datetime) else value
         text = str(value).strip()
         found = self._days.get(text)
         if found is None:
@@ -140,6 +158,10 @@ class DateReader:
         return found
 
     def _aware(self, value: datetime) -> datetime:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:  # a workbook's own date cell
+            raise CellError(
+                "date_out_of_range", value=value.isoformat(), first=FIRST_YEAR, last=LAST_YEAR
+            )
         if value.tzinfo is None:
             value = value.replace(tzinfo=self.zone)
         return value.astimezone(UTC)
@@ -154,12 +176,16 @@ def read_amount(value: Any, decimal: str = ".") -> Decimal:
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
     text = _CURRENCY_MARKS.sub("", text).strip()
-    if text[:1] in "+-":
+    if text and text[0] in "+-":
         negative = negative or text[0] == "-"
         text = text[1:].strip()
     text = _CURRENCY_MARKS.sub("", text).strip()
     text = _SPACES.sub("", text)
-    # The other separator groups thousands: 1,234.50 or 1.234,50.
+    # The other separator groups thousands, in threes: 1,234.50 or 1.234,50. Anything
+    # else (1,5 with a decimal point; 12,34,5) is refused rather than guessed.
+    group = "." if decimal == "," else ","
+    if group in text and not _GROUPED[decimal].fullmatch(text):
+        raise CellError("bad_number", value=raw)
     text = text.replace(".", "").replace(",", ".") if decimal == "," else text.replace(",", "")
     if not _NUMBER.fullmatch(text):
         raise CellError("bad_number", value=raw)

@@ -2944,6 +2944,10 @@
       <translation>{value!r} 不是销售流程 {pipeline} 中的进行中阶段</translation>
     </message>
     <message>
+      <source>{value!r} is not between the years {first} and {last}</source>
+      <translation>{value!r} 不在 {first} 年至 {last} 年之间</translation>
+    </message>
+    <message>
       <source>{value!r} is not one of {allowed}</source>
       <translation>{value!r} 不是以下值之一：{allowed}</translation>
     </message>
@@ -3015,12 +3019,12 @@
   <context>
     <name>ImportWizard</name>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1365" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1351" />
       <source> and written to {path}.</source>
       <translation>，已写入 {path}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="833" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="835" />
       <source> · the first {n} rows</source>
       <translation> · 前 {n} 行</translation>
     </message>
@@ -3030,7 +3034,7 @@
       <translation>试运行：逐行对照数据库进行检查，不会写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="890" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="892" />
       <source>Active</source>
       <translation>启用</translation>
     </message>
@@ -3060,22 +3064,22 @@
       <translation>将新负责人添加为用户（仅限管理员）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="880" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="882" />
       <source>Address</source>
       <translation>地址</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1303" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1289" />
       <source>All {rows:,} rows can be imported. Nothing has been written yet.</source>
       <translation>全部 {rows:,} 行均可导入。目前尚未写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="866" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="868" />
       <source>Amount</source>
       <translation>金额</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1004" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1006" />
       <source>As written</source>
       <translation>按原值</translation>
     </message>
@@ -3100,7 +3104,7 @@
       <translation>浏览…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1382" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1368" />
       <source>CSV files (*.csv);;Excel workbooks (*.xlsx)</source>
       <translation>CSV 文件 (*.csv);;Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -3115,12 +3119,12 @@
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="714" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="716" />
       <source>Cancel Import</source>
       <translation>取消导入</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1393" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1380" />
       <source>Cancelling… nothing will be written.</source>
       <translation>正在取消…不会写入任何数据。</translation>
     </message>
@@ -3130,12 +3134,12 @@
       <translation>检查</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1265" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1251" />
       <source>Checking row {done:,} of {total:,}…</source>
       <translation>正在检查第 {done:,} 行，共 {total:,} 行…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1206" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1225" />
       <source>Checking the rows…</source>
       <translation>正在检查各行…</translation>
     </message>
@@ -3145,7 +3149,7 @@
       <translation>选择 .csv 或 .xlsx 文件…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="730" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="732" />
       <source>Choose the File to Import</source>
       <translation>选择要导入的文件</translation>
     </message>
@@ -3165,7 +3169,7 @@
       <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="871" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="873" />
       <source>Close date</source>
       <translation>成交日期</translation>
     </message>
@@ -3200,7 +3204,7 @@
       <translation>您销售的对象公司</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="875" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="877" />
       <source>Company</source>
       <translation>公司</translation>
     </message>
@@ -3210,22 +3214,22 @@
       <translation>联系人</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="870" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="872" />
       <source>Created / first contact</source>
       <translation>创建 / 首次接触日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="867" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="869" />
       <source>Currency</source>
       <translation>币种</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="860" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="862" />
       <source>Customer</source>
       <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="861" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="863" />
       <source>Customer external ID</source>
       <translation>客户外部 ID</translation>
     </message>
@@ -3240,7 +3244,7 @@
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="884" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="886" />
       <source>Deal external ID</source>
       <translation>商机外部 ID</translation>
     </message>
@@ -3260,22 +3264,22 @@
       <translation>自动检测</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="887" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="889" />
       <source>Done</source>
       <translation>已完成</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="886" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="888" />
       <source>Done at</source>
       <translation>完成时间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="885" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="887" />
       <source>Due</source>
       <translation>截止时间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="878" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="880" />
       <source>E-mail</source>
       <translation>电子邮件</translation>
     </message>
@@ -3290,22 +3294,22 @@
       <translation>示例</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="760" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="762" />
       <source>Excel workbook</source>
       <translation>Excel 工作簿</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="823" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="825" />
       <source>Excel workbook, sheet “{sheet}”</source>
       <translation>Excel 工作簿，工作表“{sheet}”</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="868" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="870" />
       <source>Expected close</source>
       <translation>预计成交日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="858" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="860" />
       <source>External ID</source>
       <translation>外部 ID</translation>
     </message>
@@ -3335,32 +3339,32 @@
       <translation>导入到</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1112" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1114" />
       <source>Import mappings (*.toml)</source>
       <translation>导入映射 (*.toml)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1351" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1337" />
       <source>Imported {file}: {created:,} created, {updated:,} updated, {skipped:,} left as they were.</source>
       <translation>已导入 {file}：新建 {created:,} 条，更新 {updated:,} 条，{skipped:,} 条保持不变。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="876" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="878" />
       <source>Industry</source>
       <translation>行业</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="882" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="884" />
       <source>Kind</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="865" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="867" />
       <source>Last open stage</source>
       <translation>最后进行中阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="869" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="871" />
       <source>Lead source</source>
       <translation>线索来源</translation>
     </message>
@@ -3375,22 +3379,22 @@
       <translation>加载映射…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1127" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1129" />
       <source>Load a Mapping</source>
       <translation>加载映射</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="888" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="890" />
       <source>Login</source>
       <translation>登录名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1040" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1042" />
       <source>Lost</source>
       <translation>输单</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="872" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="874" />
       <source>Lost reason</source>
       <translation>输单原因</translation>
     </message>
@@ -3400,7 +3404,7 @@
       <translation>匹配列</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="881" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="883" />
       <source>Name</source>
       <translation>姓名</translation>
     </message>
@@ -3415,12 +3419,12 @@
       <translation>下一步</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="874" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="876" />
       <source>Notes</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1345" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1331" />
       <source>Nothing was imported: {bad:,} of the {rows:,} rows have errors. Go back to the check to see them.</source>
       <translation>未导入任何数据：{rows:,} 行中有 {bad:,} 行存在错误。请返回检查步骤查看。</translation>
     </message>
@@ -3440,7 +3444,7 @@
       <translation>销售机会及其阶段、负责人和金额</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="862" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="864" />
       <source>Owner</source>
       <translation>负责人</translation>
     </message>
@@ -3450,12 +3454,12 @@
       <translation>客户公司中的联系人</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="877" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="879" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="863" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="865" />
       <source>Pipeline</source>
       <translation>销售流程</translation>
     </message>
@@ -3470,12 +3474,12 @@
       <translation>问题</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="826" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="828" />
       <source>Read as {encoding}, {delimiter} separated, {ending} line endings</source>
       <translation>按 {encoding} 编码读取，以{delimiter}分隔，{ending} 换行符</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1231" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1234" />
       <source>Reading the file…</source>
       <translation>正在读取文件…</translation>
     </message>
@@ -3485,17 +3489,17 @@
       <translation>记录</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1380" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1366" />
       <source>Rejects File</source>
       <translation>拒绝行文件</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="970" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="972" />
       <source>Required, but no column goes into it yet: {fields}</source>
       <translation>以下必填字段尚未对应任何列：{fields}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="889" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="891" />
       <source>Role</source>
       <translation>角色</translation>
     </message>
@@ -3505,7 +3509,7 @@
       <translation>保存映射…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1112" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1114" />
       <source>Save the Mapping</source>
       <translation>保存映射</translation>
     </message>
@@ -3525,17 +3529,17 @@
       <translation>跳过有错误的行，并将其写入拒绝行文件：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="732" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="734" />
       <source>Spreadsheets (*.csv *.xlsx *.txt *.tsv);;All files (*)</source>
       <translation>电子表格 (*.csv *.xlsx *.txt *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="864" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="866" />
       <source>Stage</source>
       <translation>阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="873" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="875" />
       <source>Stage date</source>
       <translation>阶段日期</translation>
     </message>
@@ -3545,7 +3549,7 @@
       <translation>阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="883" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="885" />
       <source>Subject</source>
       <translation>主题</translation>
     </message>
@@ -3555,17 +3559,17 @@
       <translation>制表符</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="760" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="762" />
       <source>Text (CSV) file</source>
       <translation>文本（CSV）文件</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1294" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1280" />
       <source>The check was cancelled.</source>
       <translation>检查已取消。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1155" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1157" />
       <source>The file has no column {columns}, which the mapping reads.</source>
       <translation>文件中没有映射所需的列 {columns}。</translation>
     </message>
@@ -3575,12 +3579,12 @@
       <translation>以下是 crmdesk 读取到的文件前几行。如果文字显示为乱码，或所有内容都挤在同一列中，请选择其他编码或分隔符。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1342" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1328" />
       <source>The import was cancelled. Nothing was written.</source>
       <translation>导入已取消，未写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1119" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1121" />
       <source>The mapping cannot be saved: {reason}</source>
       <translation>无法保存映射：{reason}</translation>
     </message>
@@ -3590,12 +3594,12 @@
       <translation>所有行将一次性写入：如果您取消导入或出现任何错误，将不会写入任何数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="751" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="753" />
       <source>There is no file {path}.</source>
       <translation>文件 {path} 不存在。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="859" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="861" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
@@ -3605,7 +3609,7 @@
       <translation>用户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="879" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="881" />
       <source>Website</source>
       <translation>网站</translation>
     </message>
@@ -3620,17 +3624,17 @@
       <translation>文件中的各个阶段对应 crmdesk 中的哪个阶段：</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1039" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1041" />
       <source>Won</source>
       <translation>赢单</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1267" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1253" />
       <source>Writing row {done:,} of {total:,}…</source>
       <translation>正在写入第 {done:,} 行，共 {total:,} 行…</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1280" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1266" />
       <source>You may not import these records: {reason}</source>
       <translation>您无权导入这些记录：{reason}</translation>
     </message>
@@ -3640,17 +3644,17 @@
       <translation>您的销售团队（仅限管理员）</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="825" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="827" />
       <source>comma</source>
       <translation>逗号</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="825" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="827" />
       <source>semicolon</source>
       <translation>分号</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="825" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="827" />
       <source>tab</source>
       <translation>制表符</translation>
     </message>
@@ -3675,37 +3679,37 @@
       <translation>有错误</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1310" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1296" />
       <source>{bad:,} of the {rows:,} rows have problems. Correct the file and check again, or import the other rows and set the bad ones aside.</source>
       <translation>{rows:,} 行中有 {bad:,} 行存在问题。请修正文件后重新检查，或只导入其余各行，将有问题的行单独剔除。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1361" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1347" />
       <source>{bad:,} rows with errors were left out</source>
       <translation>有错误的 {bad:,} 行未导入</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="976" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="978" />
       <source>{count} of {total} columns will be imported.</source>
       <translation>将导入 {total} 列中的 {count} 列。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="835" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="837" />
       <source>{how} · {columns} columns{more}</source>
       <translation>{how} · {columns} 列{more}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="762" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="764" />
       <source>{kind}, {size}.</source>
       <translation>{kind}，{size}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="1429" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="1416" />
       <source>{n} bytes</source>
       <translation>{n} 字节</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/import_wizard.py" line="924" />
+      <location filename="../../crmdesk/ui/import_wizard.py" line="926" />
       <source>— Don’t import —</source>
       <translation>— 不导入 —</translation>
     </message>

@@ -160,7 +160,7 @@ time_zone = "UTC"
         "a.csv",
         "Type,Subject,Deal,Company,Due,Done\n"
         "电话,First call,D1,,,2017-01-11 10:00\n"
-        "Visit,On site,D2,Acme,2999-01-01,\n"
+        "Visit,On site,D2,Acme,2099-01-01,\n"
         "Email,Quote sent,,Globex,,2017-02-02\n"
         "Fax,Old school,D1,,,\n"
         "Call,Wrong customer,D1,Globex,,\n"
@@ -189,7 +189,7 @@ time_zone = "UTC"
     assert as_utc(acts[0].created_at) == as_utc(acts[0].done_at) == utc(2017, 1, 11, 10)
     assert as_utc(d1.first_response_at) == utc(2017, 1, 11, 10)  # the triggers followed
     assert acts[1].kind == "meeting" and acts[1].done_at is None
-    assert as_utc(acts[1].due_at) == utc(2999, 1, 1)
+    assert as_utc(acts[1].due_at) == utc(2099, 1, 1)
     assert acts[2].deal_id is None and acts[2].kind == "email"
     assert result.changes.kinds == Change.ACTIVITIES
 

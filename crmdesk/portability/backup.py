@@ -28,10 +28,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -361,13 +362,19 @@ def _ensure_not_in_use(path: Path) -> bool:
 
 
 def _set_aside(path: Path, stamp: str) -> Path | None:
-    """Rename the current database (and any -wal/-shm/-journal files with it) to
-    ``<name>.before-restore-<stamp>.sqlite3``."""
+    """Keep the current database as ``<name>.before-restore-<stamp>.sqlite3`` (any
+    -wal/-shm/-journal files moved with it) while it stays where it is: a second name
+    for the same file (a hard link), or a copy where links are not possible. The
+    restored file then takes the name in one atomic rename, so a crash at any moment
+    leaves a whole database under the name, the old one or the new one."""
     if not path.exists():
         return None
-    _ensure_not_in_use(path)
+    _ensure_not_in_use(path)  # the WAL folded in: the file alone is the database
     aside = path.with_name(f"{path.stem}.before-restore-{stamp}{path.suffix or SQLITE_SUFFIX}")
-    os.replace(path, aside)
+    try:
+        os.link(path, aside)
+    except OSError:
+        shutil.copy2(path, aside)
     for side, new_side in zip(_sidecars(path), _sidecars(aside), strict=True):
         if side.exists():
             os.replace(side, new_side)
@@ -375,10 +382,13 @@ def _set_aside(path: Path, stamp: str) -> Path | None:
 
 
 def _put_back(aside: Path, path: Path) -> None:
-    os.replace(aside, path)
     for side, new_side in zip(_sidecars(aside), _sidecars(path), strict=True):
         if side.exists():
             os.replace(side, new_side)
+    if path.exists() and os.path.samefile(aside, path):
+        aside.unlink()
+    else:
+        os.replace(aside, path)
 
 
 def _single_file(path: Path) -> None:
@@ -428,7 +438,7 @@ def restore(
         try:
             os.replace(temp, path)
         except OSError:
-            if aside is not None:
+            if aside is not None:  # the old file is still in place: only undo the name
                 _put_back(aside, path)
             raise
     except OSError as exc:
@@ -552,16 +562,32 @@ def backup_before_migration(
     )
     found = sorted(
         (m.group(1), entry.name, entry)
-        for entry in folder.iterdir()
+        for entry in _entries(folder)
         if (m := pattern.match(entry.name)) and entry.is_file()
     )
-    removed: list[Path] = []
-    for *_when, old in found[: max(len(found) - keep, 0)]:
-        if old == taken:
-            continue
-        old.unlink(missing_ok=True)
-        removed.append(old)
+    removed = _remove(old for *_when, old in found[: max(len(found) - keep, 0)] if old != taken)
     return MigrationBackup(taken=taken, removed=removed, keep=keep)
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The files of a backup folder; none when it cannot be listed (pruning waits)."""
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _remove(files: Iterable[Path]) -> list[Path]:
+    """Delete old backups; one that cannot be deleted (open in another program,
+    read-only) stays for the next time: the backup just taken counts, not the pruning."""
+    removed = []
+    for old in files:
+        try:
+            old.unlink(missing_ok=True)
+        except OSError:
+            continue
+        removed.append(old)
+    return removed
 
 
 # --- the daily automatic backup ----------------------------------------------------------
@@ -601,7 +627,7 @@ def daily_backup(
             f"cannot make the backup folder {folder}: {exc.strerror or exc}", reason="no_folder"
         ) from exc
     found: dict[str, list[Path]] = {}
-    for entry in folder.iterdir():
+    for entry in _entries(folder):
         match = pattern.match(entry.name)
         if match and entry.is_file():
             found.setdefault(match.group(1), []).append(entry)
@@ -616,9 +642,5 @@ def daily_backup(
                 raise
             taken = None  # another window on this database took today's meanwhile
         found[today.isoformat()] = [folder / f"{label}-daily-{today.isoformat()}{suffix}"]
-    removed: list[Path] = []
-    for day in sorted(found, reverse=True)[keep:]:
-        for old in found[day]:
-            old.unlink(missing_ok=True)
-            removed.append(old)
+    removed = _remove(old for day in sorted(found, reverse=True)[keep:] for old in found[day])
     return DailyBackup(taken=taken, removed=removed, keep=keep)

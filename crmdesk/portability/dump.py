@@ -425,6 +425,8 @@ def read_document(path: Path | str) -> dict[str, Any]:
         ) from None
     except OSError as exc:
         raise _refuse(where, f"cannot be read ({exc.strerror or exc})", "unreadable") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, deep nesting
+        raise _refuse(where, "is not a crmdesk JSON dump") from None
     if not isinstance(doc, dict):
         raise _refuse(where, "is not a crmdesk JSON dump")
     return doc

@@ -42,6 +42,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
 from crmdesk.db import models as m
 from crmdesk.db.bulk import NewActivityFacts, NewDealFacts
@@ -392,15 +393,23 @@ def copy_send(conn: Connection, t: Table, names: list[str], values: list[list[An
     :func:`copy_values`), in the connection's transaction."""
     if not values:
         return
+    import psycopg
     from psycopg import sql
 
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(t.name), sql.SQL(", ").join(sql.Identifier(n) for n in names)
     )
     raw = conn.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        for value in values:
-            copy.write_row(value)
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for value in values:
+                copy.write_row(value)
+    except psycopg.Error as exc:
+        # psycopg's own connection: its errors as SQLAlchemy's (IntegrityError, DataError
+        # and so on), which the writers turn into a message (a too-long name, a NUL).
+        raise DBAPIError.instance(
+            f"COPY {t.name}", None, exc, psycopg.Error, dialect=conn.dialect
+        ) from exc
 
 
 def fix_sequences(conn: Connection) -> None:

@@ -22,6 +22,7 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import PG_URL, requires_pg
@@ -194,6 +195,42 @@ def test_restore_keeps_the_old_database_aside(sqlite_db: Database, tmp_path: Pat
         restored.dispose()
         kept.dispose()
     assert not list(tmp_path.glob(".*restoring*"))
+
+
+def test_a_restore_that_stops_before_the_swap_leaves_the_database_in_place(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old database stays under its name until the restored file takes it in one
+    rename: when that rename fails (or the power goes before it), crmdesk opens the old
+    database, not an empty new one, and no second copy is left behind."""
+    fill(sqlite_db)
+    path = sqlite_db.path
+    assert path is not None
+    saved = backup(sqlite_db, tmp_path / "saved.sqlite3")
+    deals.create_deal(sqlite_db, by=default_admin_id(sqlite_db), title="After the backup")
+    latest = table_rows(sqlite_db)
+    sqlite_db.dispose()
+    real_replace = os.replace
+    seen_aside: list[bool] = []
+
+    def replace(src: Any, dst: Any) -> None:
+        if str(src).endswith(".restoring"):
+            # The moment of the swap: the old database is still there, and kept aside.
+            seen_aside.append(path.exists() and bool(list(tmp_path.glob("*before-restore*"))))
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(PortabilityError, match="No space left"):
+        restore(path, saved.path)
+    monkeypatch.undo()
+    assert seen_aside == [True]
+    again = open_database(path, create=False).db
+    try:
+        assert table_rows(again) == latest
+    finally:
+        again.dispose()
+    assert not list(tmp_path.glob("*before-restore*")) and not list(tmp_path.glob(".*restoring*"))
 
 
 def test_restore_a_json_backup_into_a_new_and_an_existing_file(
@@ -464,3 +501,44 @@ def test_a_failing_daily_backup_does_not_stop_the_app(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "crmdesk: the automatic backup failed: cannot make the backup folder" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_an_old_backup_that_cannot_be_deleted_does_not_fail_todays(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An old daily backup open in another program (Windows refuses to delete it) stays;
+    today's backup is taken and reported as taken, and the pruning goes on next time."""
+    folder = tmp_path / "backups"
+    daily_backup(sqlite_db, folder, keep=1, today=date(2026, 3, 1))
+    held = folder / f"{database_label(sqlite_db)}-daily-2026-03-01.sqlite3"
+    unlink = Path.unlink
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        if self == held:
+            raise PermissionError(13, "The process cannot access the file", str(self))
+        unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    second = daily_backup(sqlite_db, folder, keep=1, today=date(2026, 3, 2))
+    assert second.taken is not None and second.taken.exists()
+    assert second.removed == [] and held.exists()
+    monkeypatch.undo()
+    third = daily_backup(sqlite_db, folder, keep=1, today=date(2026, 3, 3))
+    assert held in third.removed and not held.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"format": ' + "9" * 5000 + "}",  # more digits than Python reads as an int
+        '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}",  # nesting deeper than it goes
+    ],
+    ids=["huge-number", "deep-nesting"],
+)
+def test_json_a_parser_cannot_take_is_refused_as_no_dump(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(PortabilityError, match="is not a crmdesk JSON dump"):
+        read_document(path)  # a ValueError or RecursionError escaped it before
+    with pytest.raises(PortabilityError, match="is not a crmdesk"):
+        validate_backup(path)

@@ -189,3 +189,24 @@ def test_a_missing_or_foreign_source_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseOpenError, match="not an SQLite file"):
         copy_database(foreign, tmp_path / "copy.sqlite3")
     assert not (tmp_path / "copy.sqlite3").exists()
+
+
+@requires_pg
+@pytest.mark.postgres
+def test_a_value_postgresql_refuses_is_a_clear_message_and_nothing_is_copied(
+    sqlite_db: Database,
+) -> None:
+    """SQLite keeps a company name longer than its column allows; PostgreSQL refuses it
+    during the COPY. The copy names the reason and writes nothing (it was an unhandled
+    psycopg error before)."""
+    fill(sqlite_db)
+    with sqlite_db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE customers SET company = ? WHERE id = 1", ("X" * 500,))
+    with pg_schema_of_its_own() as schema:
+        with pytest.raises(PortabilityError, match=r"value too long.*nothing was written"):
+            copy_database(sqlite_db.path, PG_URL, destination_pg_schema=schema)  # type: ignore[arg-type]
+        target = open_database(PG_URL, pg_schema=schema, create=False).db
+        try:
+            assert count_rows(target, "customers") == 0
+        finally:
+            target.dispose()

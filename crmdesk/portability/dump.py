@@ -317,14 +317,37 @@ def write_dump_stream(
 @contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """A temporary file next to ``path`` that replaces it only when the block ends
-    without an error; removed otherwise."""
+    without an error; removed otherwise. The file's data reaches the disk before it
+    takes the name, and the name before this returns: after a power cut the file is
+    there whole (a backup taken before a migration that did commit) or not at all."""
     temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
         yield temp
+        _sync(temp)
         os.replace(temp, path)
+        _sync_folder(path.parent)
     finally:
         if temp.exists():
             temp.unlink()
+
+
+def _sync(path: Path) -> None:
+    with path.open("rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no folder handles)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def dump_database(

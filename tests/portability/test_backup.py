@@ -542,3 +542,25 @@ def test_json_a_parser_cannot_take_is_refused_as_no_dump(tmp_path: Path, body: s
         read_document(path)  # a ValueError or RecursionError escaped it before
     with pytest.raises(PortabilityError, match="is not a crmdesk"):
         validate_backup(path)
+
+
+def test_a_json_backup_reaches_the_disk_before_it_takes_its_name(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backup before a migration must survive a power cut right after the migration
+    commits: the file's data is synced, then renamed, then the folder synced."""
+    calls: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        calls.append("fsync")
+        real_fsync(fd)
+
+    def replace(src: Any, dst: Any) -> None:
+        calls.append(f"replace {Path(dst).name}")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    backup(sqlite_db, tmp_path / "b.json.gz")
+    assert calls[-3:] == ["fsync", "replace b.json.gz", "fsync"]

@@ -37,6 +37,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -290,13 +291,39 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         text = None
-    if text is not None and not any(0xE000 <= ord(ch) <= 0xF8FF for ch in text):
+    if text is not None and _reads_as_chinese(text):
         return text, "gb18030"
     raise ImportFileError(
         "file_encoding",
         byte=f"0x{data[first_bad]:02X}",
         line=_line_of_offset(data, first_bad),
     )
+
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+#: How much of a file decoded as GB18030 is looked at to tell Chinese.
+_CHINESE_SAMPLE = 200_000
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Whether text decoded as GB18030 is Chinese, not another 8-bit encoding read as
+    GB18030. A Windows-1252 file (Excel's "CSV" in Western Europe and America) often
+    decodes too: "Müller" becomes "M黮ler", an accented letter and the ASCII letter after
+    it read as one rare character of GBK's extension. Chinese text is mostly characters
+    of GB2312 (the common hanzi and full-width punctuation, both bytes 0xA1 and up);
+    such misreadings are almost never, and private-use characters never are."""
+    if _PRIVATE_USE.search(text):
+        return False
+    # The start of the file tells (a misreading shows on every accented word).
+    seen = Counter(ch for ch in text[:_CHINESE_SAMPLE] if ord(ch) > 0x7F)
+    common = 0
+    for ch, n in seen.items():
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += n
+    return common >= seen.total() / 2
 
 
 def _line_ending(text: str) -> str | None:

@@ -138,3 +138,26 @@ def test_the_header_row_counts_lines_of_the_file(
     result = run_import(db, "deals", path, parse_mapping(toml), by=admin_id)
     assert result.written and result.ok, result.summary()
     assert [line for line in result.created] == [5]
+
+
+def test_a_windows_1252_file_is_not_read_as_chinese(
+    db: Database, admin_id: int, tmp_path: Path
+) -> None:
+    """Excel's plain "CSV" on a Western Windows writes Windows-1252. Such a file also
+    decodes as GB18030 ("Müller" as "M黮ler"), and was imported as that; it is now the
+    clear encoding error (name the encoding in the mapping), and nothing is written."""
+    body = (
+        "D1,Küchenplanung,Müller GmbH,Ann Lee,Prospecting,100,2017-01-10,,\n"
+        "D2,Café équipement,Société Générale,Ann Lee,Prospecting,200,2017-01-10,,\n"
+    )
+    path = write(tmp_path, "deals.csv", DEALS_HEADER + body, encoding="cp1252")
+    before = counts(db)
+    with pytest.raises(ImportFileError) as exc:
+        run_import(db, "deals", path, parse_mapping(UTC_TOML), by=admin_id)
+    assert exc.value.code == "file_encoding" and exc.value.params["line"] == 2
+    assert counts(db) == before
+    # Named in the mapping, it reads right.
+    toml = UTC_TOML + '\n[file]\nencoding = "cp1252"\n'
+    result = run_import(db, "deals", path, parse_mapping(toml), by=admin_id)
+    assert result.written and result.ok, result.summary()
+    assert deal_by_ref(db, "D1").title == "Küchenplanung"

@@ -112,6 +112,8 @@ class Lookups:
         self._customer_refs: dict[str, int] | None = None
         self._customer_sources: dict[int, int | None] = {}
         self.new_customers: dict[str, New] = {}
+        #: The new customers by folded company name, those made with a ref included.
+        self.new_customers_by_name: dict[str, list[New]] = {}
         self.sources = self._named(m.LeadSource)
         self.new_sources: dict[str, New] = {}
         self.reasons = self._named(m.LostReason)
@@ -210,9 +212,11 @@ class Lookups:
                 raise CellError("ambiguous_customer", value=name, count=len(ids))
             if ids:
                 return ids[0]
-            pending = self.new_customers.get(key)
-            if pending is not None:
-                return pending
+            pending = self.new_customers_by_name.get(key, [])
+            if len(pending) > 1:
+                raise CellError("ambiguous_customer", value=name, count=len(pending))
+            if pending:
+                return pending[0]
         if not self.mapping.may_create("customers"):
             raise CellError("unknown_customer", value=name)
         new = New(
@@ -222,6 +226,7 @@ class Lookups:
             {"external_ref": ref, "owner": None, "source": None, "created_at": None},
         )
         self.new_customers["ref:" + ref if ref is not None else key] = new
+        self.new_customers_by_name.setdefault(key, []).append(new)
         return new
 
     # --- lists ------------------------------------------------------------------------------

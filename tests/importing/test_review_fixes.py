@@ -161,3 +161,27 @@ def test_a_windows_1252_file_is_not_read_as_chinese(
     result = run_import(db, "deals", path, parse_mapping(toml), by=admin_id)
     assert result.written and result.ok, result.summary()
     assert deal_by_ref(db, "D1").title == "Küchenplanung"
+
+
+def test_a_new_company_named_with_and_without_its_ref_is_one_customer(
+    db: Database, admin_id: int, tmp_path: Path
+) -> None:
+    """Row 2 makes Acme with the ref C1, row 3 names Acme alone: one new customer, not
+    two (which made every later import of "Acme" ambiguous). Two new Betas with their
+    own refs make a row naming "Beta" alone ambiguous."""
+    toml = UTC_TOML.replace('Company = "customer"', 'Company = "customer"\nRef = "customer_ref"')
+    header = DEALS_HEADER.replace("Company,", "Company,Ref,")
+    body = (
+        "D1,Router,Acme,C1,Ann Lee,Prospecting,100,2017-01-10,,\n"
+        "D2,Switches,Acme,,Ann Lee,Prospecting,200,2017-01-10,,\n"
+        "D3,Firewall,Beta,B1,Ann Lee,Prospecting,300,2017-01-10,,\n"
+        "D4,Cables,Beta,B2,Ann Lee,Prospecting,400,2017-01-10,,\n"
+        "D5,Racks,Beta,,Ann Lee,Prospecting,500,2017-01-10,,\n"
+    )
+    path = write(tmp_path, "deals.csv", header + body)
+    result = run_import(db, "deals", path, parse_mapping(toml), by=admin_id, dry_run=True)
+    assert [(e.line, e.code) for e in result.errors] == [(6, "ambiguous_customer")]
+    assert sorted(result.new_records["customer"]) == ["Acme", "Beta", "Beta"]
+    result = run_import(db, "deals", path, parse_mapping(toml), by=admin_id, skip_bad_rows=True)
+    assert result.written and result.created == (2, 3, 4, 5)
+    assert deal_by_ref(db, "D1").customer_id == deal_by_ref(db, "D2").customer_id

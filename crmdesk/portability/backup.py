@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -52,6 +53,7 @@ from crmdesk.db.engine import (
 from crmdesk.db.migrate import (
     BACKUP_KEEP_KEY,
     backup_keep_value,
+    downgrade,
     head_revision,
     known_revisions,
     probe,
@@ -510,7 +512,15 @@ def _load_new(url: URL, dump: Dump, pg_schema: str | None) -> None:
         state = probe(url, engine)
         if state.empty:
             upgrade(engine, dump.revision)
-        load_dump(db, dump)
+        try:
+            load_dump(db, dump)
+        except BaseException:
+            if state.empty:  # the tables made for the load go again: the target is as it was
+                with contextlib.suppress(Exception):
+                    downgrade(engine, "base")
+                    with engine.begin() as conn:
+                        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            raise
         if dump.revision != head_revision():
             upgrade(engine)
     finally:

@@ -26,11 +26,13 @@ from typing import Any
 
 import pytest
 from conftest import PG_URL, requires_pg
+from sqlalchemy import text
 
-from crmdesk.db.engine import Database
+from crmdesk.db.engine import Database, create_db_engine, resolve_url
 from crmdesk.db.migrate import current_revision, head_revision, open_database, revision_chain
 from crmdesk.domain import ValidationError
 from crmdesk.portability import PortabilityError
+from crmdesk.portability import backup as backup_module
 from crmdesk.portability.backup import (
     backup,
     daily_backup,
@@ -406,6 +408,45 @@ def test_an_sqlite_backup_restores_into_an_empty_postgresql(
         team = open_database(PG_URL, pg_schema=schema, create=False).db
         try:
             assert_same_rows(table_rows(sqlite_db), table_rows(team), exact_floats=False)
+        finally:
+            team.dispose()
+
+
+@requires_pg
+@pytest.mark.postgres
+def test_a_failed_load_into_postgresql_leaves_it_empty(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables made for a restore go again when its load fails: the schema is as
+    empty as before, and a second try works."""
+    fill(sqlite_db, deals_count=5)
+    saved = backup(sqlite_db, tmp_path / "b.json.gz")
+
+    def refused(*_: Any, **__: Any) -> None:
+        raise PortabilityError("the dump does not fit (a test)", reason="rejected_by_database")
+
+    with pg_schema_of_its_own() as schema:
+        monkeypatch.setattr(backup_module, "load_dump", refused)
+        with pytest.raises(PortabilityError, match="does not fit"):
+            restore(PG_URL, saved.path, pg_schema=schema)
+        monkeypatch.undo()
+        engine = create_db_engine(resolve_url(PG_URL), pg_schema=schema)
+        try:
+            with engine.connect() as conn:
+                left = conn.execute(
+                    text(
+                        "SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_schema = :s AND table_name <> 'alembic_version'"
+                    ),
+                    {"s": schema},
+                ).scalar_one()
+            assert left == 0
+        finally:
+            engine.dispose()
+        restore(PG_URL, saved.path, pg_schema=schema)  # the retry
+        team = open_database(PG_URL, pg_schema=schema, create=False).db
+        try:
+            assert count_rows(team, "deals") == saved.counts["deals"]
         finally:
             team.dispose()
 

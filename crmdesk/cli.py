@@ -977,7 +977,7 @@ def _add_portability_parsers(sub: Any) -> None:
         "restore",
         help="replace the database with a backup, keeping the old one aside",
         description="Restore a backup (an SQLite backup file or a JSON dump) after "
-        "checking it completely. An SQLite database is renamed to "
+        "checking it completely. An SQLite database is kept as "
         "<name>.before-restore-<time>.sqlite3 next to it and the backup takes its "
         "place; close crmdesk on this computer first. A PostgreSQL database must be "
         "empty: restore into a new database or schema, then point the team at it.",

@@ -13,9 +13,10 @@
   SQLite file: the header, ``integrity_check``, ``foreign_key_check``, the crmdesk
   marker and a known schema revision; a JSON dump: everything
   :func:`~crmdesk.portability.dump.read_dump` checks). An SQLite target is then
-  rebuilt in a temporary file next to it, the current file is renamed to
-  ``<name>.before-restore-<time>.sqlite3`` (with any ``-wal``/``-shm`` files), and
-  the new one takes its name; a database another program has open is refused. A
+  rebuilt in a temporary file next to it, the current file is kept as
+  ``<name>.before-restore-<time>.sqlite3`` (a hard link or a copy; it stays under its
+  name until then), and the new one takes the name in one atomic rename; a database
+  another program has open is refused. A
   PostgreSQL target must be empty (see docs/architecture.md for restoring over a
   team's database): a JSON backup is loaded into it, an SQLite backup copied.
 * :func:`daily_backup` takes at most one backup per local calendar day into the data

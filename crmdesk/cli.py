@@ -397,15 +397,26 @@ REPORT_FORMATS = ("table", "json", "csv")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+#: The forecast's months ahead at most (ten years).
+MAX_FORECAST_MONTHS = 120
+
+
 def _report_date(option: str, text: str | None) -> date | None:
     if text is None:
         return None
+    from crmdesk.domain.timezones import STORED_FROM, STORED_TO
+
     try:
         if not _DATE_RE.fullmatch(text):
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise CliError(f"{option}: not a date in the form YYYY-MM-DD: {text!r}") from None
+    if not STORED_FROM <= day < STORED_TO:
+        raise CliError(
+            f"{option}: {text} is outside the years {STORED_FROM.year} to {STORED_TO.year - 1}"
+        )
+    return day
 
 
 def _report_period(
@@ -458,8 +469,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         months = int(args.months)
     except ValueError:
         months = 0
-    if months < 1:
-        raise CliError(f"--months: not a whole number of at least 1: {args.months!r}")
+    if not 1 <= months <= MAX_FORECAST_MONTHS:
+        raise CliError(
+            f"--months: not a whole number from 1 to {MAX_FORECAST_MONTHS}: {args.months!r}"
+        )
     period_from, period_to, tz, now = _report_period(args)
 
     # Read-only: no page-by-page check first (a second per few hundred MB); a damaged

@@ -511,6 +511,10 @@ def test_months_and_granularity(
         (["kpis", "--format", "xml"], "'xml'"),
         (["activity", "--granularity", "month"], "'month'"),
         (["forecast", "--months", "0"], "'0'"),
+        # These raised OverflowError or "year 10000 is out of range" before.
+        (["new-customers", "--from", "0001-01-01"], "outside the years 1900 to 2099"),
+        (["all", "--to", "9999-12-31"], "outside the years 1900 to 2099"),
+        (["forecast", "--months", "99999999999"], "from 1 to 120"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

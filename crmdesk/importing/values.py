@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from crmdesk.domain.timezones import STORED_FROM, STORED_TO
 from crmdesk.services._common import MAX_AMOUNT
 
 CENT = Decimal("0.01")
@@ -72,8 +73,9 @@ _FALSE = frozenset(
 )
 
 
-#: The years a date may have (a CRM's history and plans; year 1 or 9999 is a typo).
-FIRST_YEAR, LAST_YEAR = 1900, 2100
+#: The years a date may have: those the team zone's offsets are kept for (a CRM's
+#: history and plans; year 1 or 9999 is a typo).
+FIRST_YEAR, LAST_YEAR = STORED_FROM.year, STORED_TO.year - 1
 
 
 class CellError(Exception):

@@ -32,6 +32,7 @@ from crmdesk.domain import (
     UserInfo,
     ValidationError,
 )
+from crmdesk.domain.timezones import STORED_FROM, STORED_TO
 
 ModelT = TypeVar("ModelT", bound=m.Base)
 
@@ -197,6 +198,8 @@ class Validator:
         if value.tzinfo is None:
             self.add(field, "invalid", reason="a time zone is required")
             return None
+        if not self._in_span(field, value.date()):
+            return None
         if not_future and value > utcnow() + CLOCK_SKEW:
             self.add(field, "in_future")
             return None
@@ -208,7 +211,19 @@ class Validator:
         if isinstance(value, datetime) or not isinstance(value, date):
             self.add(field, "invalid", reason="expected a date")
             return None
+        if not self._in_span(field, value):
+            return None
         return value
+
+    def _in_span(self, field: str, day: date) -> bool:
+        """A date within the years the team zone's offsets are kept for (year 1 or 9999
+        is a typo, and would not survive a shift to another zone in a report or an
+        export)."""
+        last = STORED_TO - timedelta(days=1)
+        if STORED_FROM <= day <= last:
+            return True
+        self.add(field, "out_of_range", min=STORED_FROM.isoformat(), max=last.isoformat())
+        return False
 
     def currency(self, field: str, value: Any) -> str | None:
         if value is None:

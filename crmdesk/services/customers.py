@@ -26,6 +26,7 @@ from crmdesk.services._common import (
     contact_info,
     customer_info,
     get_or_404,
+    is_manager,
     require_manager,
     require_owner_or_manager,
     unique_taken,
@@ -211,6 +212,25 @@ def delete_customer(db: Database, customer_id: int, *, by: int) -> Outcome[None]
                     "customer_id", "not_allowed", {"reason": f"the customer still has {n} deals"}
                 )
             )
+        if not is_manager(user):
+            # Other people log activities on a rep's customer; deleting it would delete
+            # their work with it. A manager decides that.
+            others = s.execute(
+                select(func.count())
+                .select_from(m.Activity)
+                .where(m.Activity.customer_id == cust.id, m.Activity.owner_id != user.id)
+            ).scalar_one()
+            if others:
+                raise ValidationError(
+                    FieldError(
+                        "customer_id",
+                        "not_allowed",
+                        {
+                            "reason": f"{others} activities of other people are logged on it; "
+                            "a manager can delete it"
+                        },
+                    )
+                )
         s.delete(cust)
         s.flush()
         return Outcome(

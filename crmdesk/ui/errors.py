@@ -100,6 +100,7 @@ SERVICE_REASONS = (
     "the won and lost stages cannot be removed",
     "unknown or repeated ids",
     "unknown time zone {zone}",
+    "{count} activities of other people are logged on it; a manager can delete it",
     "{count} deals are still in this stage; move them first",
 )
 

@@ -1451,677 +1451,677 @@
   <context>
     <name>Errors</name>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="364" />
+      <location filename="../../crmdesk/ui/errors.py" line="365" />
       <source>A backup of a PostgreSQL database is a JSON dump: name the file .json.gz or .json.</source>
       <translation>PostgreSQL 数据库的备份是 JSON 转储文件：请将文件命名为 .json.gz 或 .json。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="305" />
+      <location filename="../../crmdesk/ui/errors.py" line="306" />
       <source>A sales rep can see reports for themselves and the team's totals, not for other salespeople.</source>
       <translation>销售代表只能查看自己的报表和团队合计，不能查看其他销售代表的报表。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="239" />
+      <location filename="../../crmdesk/ui/errors.py" line="240" />
       <source>Already used: {value}.</source>
       <translation>已被使用：{value}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="181" />
+      <location filename="../../crmdesk/ui/errors.py" line="182" />
       <source>Amount</source>
       <translation>金额</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="232" />
+      <location filename="../../crmdesk/ui/errors.py" line="233" />
       <source>At most {max} characters.</source>
       <translation>最多 {max} 个字符。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="242" />
+      <location filename="../../crmdesk/ui/errors.py" line="243" />
       <source>Cannot be added: at most {limit} are allowed.</source>
       <translation>无法添加：最多允许 {limit} 个。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="241" />
+      <location filename="../../crmdesk/ui/errors.py" line="242" />
       <source>Cannot be changed here: {reason}.</source>
       <translation>无法在此修改：{reason}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="223" />
+      <location filename="../../crmdesk/ui/errors.py" line="224" />
       <source>Chinese</source>
       <translation>中文</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="198" />
+      <location filename="../../crmdesk/ui/errors.py" line="199" />
       <source>Close date</source>
       <translation>成交日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="202" />
+      <location filename="../../crmdesk/ui/errors.py" line="203" />
       <source>Company</source>
       <translation>公司</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="183" />
+      <location filename="../../crmdesk/ui/errors.py" line="184" />
       <source>Contact</source>
       <translation>联系人</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="188" />
+      <location filename="../../crmdesk/ui/errors.py" line="189" />
       <source>Copy stages from</source>
       <translation>复制阶段自</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="194" />
+      <location filename="../../crmdesk/ui/errors.py" line="195" />
       <source>Currency</source>
       <translation>币种</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="182" />
+      <location filename="../../crmdesk/ui/errors.py" line="183" />
       <source>Customer</source>
       <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="184" />
+      <location filename="../../crmdesk/ui/errors.py" line="185" />
       <source>Deal</source>
       <translation>商机</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="208" />
+      <location filename="../../crmdesk/ui/errors.py" line="209" />
       <source>Done</source>
       <translation>完成时间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="207" />
+      <location filename="../../crmdesk/ui/errors.py" line="208" />
       <source>Due</source>
       <translation>截止时间</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="204" />
+      <location filename="../../crmdesk/ui/errors.py" line="205" />
       <source>E-mail</source>
       <translation>邮箱</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="223" />
+      <location filename="../../crmdesk/ui/errors.py" line="224" />
       <source>English</source>
       <translation>英文</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="213" />
+      <location filename="../../crmdesk/ui/errors.py" line="214" />
       <source>Entries</source>
       <translation>条目</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="195" />
+      <location filename="../../crmdesk/ui/errors.py" line="196" />
       <source>Expected close</source>
       <translation>预计成交日期</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="201" />
+      <location filename="../../crmdesk/ui/errors.py" line="202" />
       <source>External reference</source>
       <translation>外部编号</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="197" />
+      <location filename="../../crmdesk/ui/errors.py" line="198" />
       <source>First contact</source>
       <translation>首次接触</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="191" />
+      <location filename="../../crmdesk/ui/errors.py" line="192" />
       <source>Key</source>
       <translation>键</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="209" />
+      <location filename="../../crmdesk/ui/errors.py" line="210" />
       <source>Kind</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="210" />
+      <location filename="../../crmdesk/ui/errors.py" line="211" />
       <source>Login</source>
       <translation>登录名</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="199" />
+      <location filename="../../crmdesk/ui/errors.py" line="200" />
       <source>Lost reason</source>
       <translation>输单原因</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="214" />
+      <location filename="../../crmdesk/ui/errors.py" line="215" />
       <source>Measure</source>
       <translation>指标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="234" />
+      <location filename="../../crmdesk/ui/errors.py" line="235" />
       <source>Must be between {min} and {max}.</source>
       <translation>必须介于 {min} 和 {max} 之间。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="237" />
+      <location filename="../../crmdesk/ui/errors.py" line="238" />
       <source>Must not be before the deal was created.</source>
       <translation>不能早于商机的创建时间。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="238" />
+      <location filename="../../crmdesk/ui/errors.py" line="239" />
       <source>Must not be in the future.</source>
       <translation>不能是将来的时间。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="233" />
+      <location filename="../../crmdesk/ui/errors.py" line="234" />
       <source>Must not be negative.</source>
       <translation>不能为负数。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="203" />
+      <location filename="../../crmdesk/ui/errors.py" line="204" />
       <source>Name</source>
       <translation>名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="224" />
+      <location filename="../../crmdesk/ui/errors.py" line="225" />
       <source>Name in {language}</source>
       <translation>{language}名称</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="240" />
+      <location filename="../../crmdesk/ui/errors.py" line="241" />
       <source>Not valid: {reason}.</source>
       <translation>无效：{reason}。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="200" />
+      <location filename="../../crmdesk/ui/errors.py" line="201" />
       <source>Notes</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="300" />
+      <location filename="../../crmdesk/ui/errors.py" line="301" />
       <source>Only a manager can change the pipeline.</source>
       <translation>只有经理可以修改销售流程。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="301" />
+      <location filename="../../crmdesk/ui/errors.py" line="302" />
       <source>Only a manager can edit lead sources and lost reasons.</source>
       <translation>只有经理可以编辑线索来源和输单原因。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="298" />
+      <location filename="../../crmdesk/ui/errors.py" line="299" />
       <source>Only a manager can reassign a customer.</source>
       <translation>只有经理可以重新分配客户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="294" />
+      <location filename="../../crmdesk/ui/errors.py" line="295" />
       <source>Only a manager can reassign an activity.</source>
       <translation>只有经理可以重新分配活动。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="299" />
+      <location filename="../../crmdesk/ui/errors.py" line="300" />
       <source>Only a manager can set targets.</source>
       <translation>只有经理可以设置目标。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="313" />
+      <location filename="../../crmdesk/ui/errors.py" line="314" />
       <source>Only a manager or an admin can export the whole database.</source>
       <translation>只有经理或管理员才能导出整个数据库。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="309" />
+      <location filename="../../crmdesk/ui/errors.py" line="310" />
       <source>Only a manager or an admin can import data.</source>
       <translation>只有经理或管理员可以导入数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="312" />
+      <location filename="../../crmdesk/ui/errors.py" line="313" />
       <source>Only a signed-in user can export data.</source>
       <translation>只有已登录的用户才能导出数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="315" />
+      <location filename="../../crmdesk/ui/errors.py" line="316" />
       <source>Only an admin can back up the database (a backup holds the password hashes).</source>
       <translation>只有管理员才能备份数据库（备份中包含密码哈希）。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="304" />
+      <location filename="../../crmdesk/ui/errors.py" line="305" />
       <source>Only an admin can change the settings.</source>
       <translation>只有管理员可以修改设置。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="302" />
+      <location filename="../../crmdesk/ui/errors.py" line="303" />
       <source>Only an admin can change users.</source>
       <translation>只有管理员可以修改用户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="314" />
+      <location filename="../../crmdesk/ui/errors.py" line="315" />
       <source>Only an admin can export the users' password hashes.</source>
       <translation>只有管理员才能导出用户的密码哈希。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="310" />
+      <location filename="../../crmdesk/ui/errors.py" line="311" />
       <source>Only an admin can import users.</source>
       <translation>只有管理员可以导入用户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="318" />
+      <location filename="../../crmdesk/ui/errors.py" line="319" />
       <source>Only an admin can restore a backup.</source>
       <translation>只有管理员才能恢复备份。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="303" />
+      <location filename="../../crmdesk/ui/errors.py" line="304" />
       <source>Only an admin can set another user's password.</source>
       <translation>只有管理员可以设置其他用户的密码。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="291" />
+      <location filename="../../crmdesk/ui/errors.py" line="292" />
       <source>Only the activity's owner or a manager can change this activity.</source>
       <translation>只有该活动的负责人或经理可以修改此活动。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="293" />
+      <location filename="../../crmdesk/ui/errors.py" line="294" />
       <source>Only the activity's owner or a manager can delete this activity.</source>
       <translation>只有该活动的负责人或经理可以删除此活动。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="296" />
+      <location filename="../../crmdesk/ui/errors.py" line="297" />
       <source>Only the customer's owner or a manager can change this customer.</source>
       <translation>只有该客户的负责人或经理可以修改此客户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="297" />
+      <location filename="../../crmdesk/ui/errors.py" line="298" />
       <source>Only the customer's owner or a manager can delete this customer.</source>
       <translation>只有该客户的负责人或经理可以删除此客户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="285" />
+      <location filename="../../crmdesk/ui/errors.py" line="286" />
       <source>Only the deal's owner or a manager can change this deal.</source>
       <translation>只有该商机的负责人或经理可以修改此商机。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="286" />
+      <location filename="../../crmdesk/ui/errors.py" line="287" />
       <source>Only the deal's owner or a manager can delete this deal.</source>
       <translation>只有该商机的负责人或经理可以删除此商机。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="284" />
+      <location filename="../../crmdesk/ui/errors.py" line="285" />
       <source>Only the deal's owner or a manager can move this deal.</source>
       <translation>只有该商机的负责人或经理可以移动此商机。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="185" />
+      <location filename="../../crmdesk/ui/errors.py" line="186" />
       <source>Owner</source>
       <translation>负责人</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="211" />
+      <location filename="../../crmdesk/ui/errors.py" line="212" />
       <source>Password</source>
       <translation>密码</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="217" />
+      <location filename="../../crmdesk/ui/errors.py" line="218" />
       <source>Period end</source>
       <translation>期间结束</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="216" />
+      <location filename="../../crmdesk/ui/errors.py" line="217" />
       <source>Period start</source>
       <translation>期间开始</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="205" />
+      <location filename="../../crmdesk/ui/errors.py" line="206" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="186" />
+      <location filename="../../crmdesk/ui/errors.py" line="187" />
       <source>Pipeline</source>
       <translation>销售流程</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="192" />
+      <location filename="../../crmdesk/ui/errors.py" line="193" />
       <source>Probability</source>
       <translation>概率</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="236" />
+      <location filename="../../crmdesk/ui/errors.py" line="237" />
       <source>Refers to something that is no longer in use.</source>
       <translation>引用的项目已停用。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="235" />
+      <location filename="../../crmdesk/ui/errors.py" line="236" />
       <source>Refers to something that no longer exists.</source>
       <translation>引用的项目已不存在。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="212" />
+      <location filename="../../crmdesk/ui/errors.py" line="213" />
       <source>Role</source>
       <translation>角色</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="193" />
+      <location filename="../../crmdesk/ui/errors.py" line="194" />
       <source>Rot days</source>
       <translation>停滞天数</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="196" />
+      <location filename="../../crmdesk/ui/errors.py" line="197" />
       <source>Source</source>
       <translation>来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="189" />
+      <location filename="../../crmdesk/ui/errors.py" line="190" />
       <source>Stage</source>
       <translation>阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="190" />
+      <location filename="../../crmdesk/ui/errors.py" line="191" />
       <source>Stages</source>
       <translation>阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="243" />
+      <location filename="../../crmdesk/ui/errors.py" line="244" />
       <source>Still holds {count} open deals: move or close them first.</source>
       <translation>仍有 {count} 个进行中的商机：请先移走或关闭它们。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="206" />
+      <location filename="../../crmdesk/ui/errors.py" line="207" />
       <source>Subject</source>
       <translation>主题</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="358" />
+      <location filename="../../crmdesk/ui/errors.py" line="359" />
       <source>That is a folder, not a file.</source>
       <translation>这是一个文件夹，不是文件。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="380" />
+      <location filename="../../crmdesk/ui/errors.py" line="381" />
       <source>The copy did not match the original, so nothing was kept.</source>
       <translation>副本与原数据不一致，因此未保留任何内容。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="409" />
+      <location filename="../../crmdesk/ui/errors.py" line="410" />
       <source>The database cannot be reached right now ({reason}). What you typed is kept: try again when the connection is back.</source>
       <translation>当前无法连接数据库（{reason}）。您输入的内容已保留，请在连接恢复后重试。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="363" />
+      <location filename="../../crmdesk/ui/errors.py" line="364" />
       <source>The database could not be backed up.</source>
       <translation>无法备份数据库。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="373" />
+      <location filename="../../crmdesk/ui/errors.py" line="374" />
       <source>The database has a schema this version of crmdesk does not know.</source>
       <translation>该数据库的结构版本无法被此版本的 crmdesk 识别。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="372" />
+      <location filename="../../crmdesk/ui/errors.py" line="373" />
       <source>The database has an older schema; upgrade it first.</source>
       <translation>该数据库的结构版本较旧，请先升级。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="381" />
+      <location filename="../../crmdesk/ui/errors.py" line="382" />
       <source>The database refused the data; nothing was written.</source>
       <translation>数据库拒绝了这些数据，未写入任何内容。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="375" />
+      <location filename="../../crmdesk/ui/errors.py" line="376" />
       <source>The database's tables do not match the dump.</source>
       <translation>数据库的表与转储文件不一致。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="426" />
+      <location filename="../../crmdesk/ui/errors.py" line="427" />
       <source>The demo data cannot be made: {reason}</source>
       <translation>无法生成演示数据：{reason}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="371" />
+      <location filename="../../crmdesk/ui/errors.py" line="372" />
       <source>The destination database already holds data; use an empty one.</source>
       <translation>目标数据库中已有数据，请使用空数据库。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="370" />
+      <location filename="../../crmdesk/ui/errors.py" line="371" />
       <source>The destination database cannot be used.</source>
       <translation>无法使用目标数据库。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="374" />
+      <location filename="../../crmdesk/ui/errors.py" line="375" />
       <source>The dump and the database are at different schema versions.</source>
       <translation>转储文件与数据库的结构版本不同。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="378" />
+      <location filename="../../crmdesk/ui/errors.py" line="379" />
       <source>The dump does not hold the tables of a crmdesk database.</source>
       <translation>转储文件不包含 crmdesk 数据库的表。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="379" />
+      <location filename="../../crmdesk/ui/errors.py" line="380" />
       <source>The dump was changed or damaged after it was written.</source>
       <translation>转储文件在写入后被修改或已损坏。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="377" />
+      <location filename="../../crmdesk/ui/errors.py" line="378" />
       <source>The dump was written by a newer crmdesk; install it to load the dump.</source>
       <translation>转储文件由更新版本的 crmdesk 写入，请安装该版本后再加载。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="356" />
+      <location filename="../../crmdesk/ui/errors.py" line="357" />
       <source>The file already exists; choose another name or remove it.</source>
       <translation>文件已存在，请换一个名称或将其删除。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="361" />
+      <location filename="../../crmdesk/ui/errors.py" line="362" />
       <source>The file cannot be read.</source>
       <translation>无法读取文件。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="362" />
+      <location filename="../../crmdesk/ui/errors.py" line="363" />
       <source>The file cannot be written.</source>
       <translation>无法写入文件。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="384" />
+      <location filename="../../crmdesk/ui/errors.py" line="385" />
       <source>The file format is unknown; use CSV or XLSX.</source>
       <translation>文件格式未知，请使用 CSV 或 XLSX。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="368" />
+      <location filename="../../crmdesk/ui/errors.py" line="369" />
       <source>The file is in use; close the program that has it open and try again.</source>
       <translation>文件正被使用，请关闭打开它的程序后重试。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="367" />
+      <location filename="../../crmdesk/ui/errors.py" line="368" />
       <source>The file is not a crmdesk backup.</source>
       <translation>该文件不是 crmdesk 备份。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="376" />
+      <location filename="../../crmdesk/ui/errors.py" line="377" />
       <source>The file is not a valid crmdesk dump.</source>
       <translation>该文件不是有效的 crmdesk 转储文件。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="359" />
+      <location filename="../../crmdesk/ui/errors.py" line="360" />
       <source>The file or database does not exist.</source>
       <translation>文件或数据库不存在。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="357" />
+      <location filename="../../crmdesk/ui/errors.py" line="358" />
       <source>The folder does not exist or cannot be made.</source>
       <translation>文件夹不存在或无法创建。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="369" />
+      <location filename="../../crmdesk/ui/errors.py" line="370" />
       <source>The source and the destination are the same.</source>
       <translation>源和目标相同。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="360" />
+      <location filename="../../crmdesk/ui/errors.py" line="361" />
       <source>The source does not exist or holds no crmdesk data.</source>
       <translation>源不存在或不含 crmdesk 数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="382" />
+      <location filename="../../crmdesk/ui/errors.py" line="383" />
       <source>The time zone is unknown.</source>
       <translation>时区未知。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="385" />
+      <location filename="../../crmdesk/ui/errors.py" line="386" />
       <source>There are too many rows for one XLSX sheet; export them as CSV.</source>
       <translation>行数过多，一个 XLSX 工作表容纳不下，请导出为 CSV。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="383" />
+      <location filename="../../crmdesk/ui/errors.py" line="384" />
       <source>There is no such kind of data to export.</source>
       <translation>没有这类可导出的数据。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="335" />
+      <location filename="../../crmdesk/ui/errors.py" line="336" />
       <source>This account is disabled. Ask an admin to enable it.</source>
       <translation>此账户已停用。请联系管理员启用。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="231" />
+      <location filename="../../crmdesk/ui/errors.py" line="232" />
       <source>This is required.</source>
       <translation>此项为必填项。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="244" />
+      <location filename="../../crmdesk/ui/errors.py" line="245" />
       <source>This is the default pipeline: make another pipeline the default first.</source>
       <translation>这是默认销售流程：请先将其他销售流程设为默认。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="405" />
+      <location filename="../../crmdesk/ui/errors.py" line="406" />
       <source>This {what} no longer exists; someone may have deleted it.</source>
       <translation>此{what}已不存在，可能已被他人删除。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="219" />
+      <location filename="../../crmdesk/ui/errors.py" line="220" />
       <source>Time zone</source>
       <translation>时区</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="180" />
+      <location filename="../../crmdesk/ui/errors.py" line="181" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="327" />
+      <location filename="../../crmdesk/ui/errors.py" line="328" />
       <source>Too many wrong passwords in a row for this login. Wait a minute and try again.</source>
       <translation>此登录名连续输错密码次数过多。请等待一分钟后重试。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="330" />
+      <location filename="../../crmdesk/ui/errors.py" line="331" />
       <source>Too many wrong passwords in a row for this login. Wait {minutes} minutes and try again.</source>
       <translation>此登录名连续输错密码次数过多。请等待 {minutes} 分钟后重试。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="429" />
+      <location filename="../../crmdesk/ui/errors.py" line="430" />
       <source>Unexpected error: {error}</source>
       <translation>意外错误：{error}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="215" />
+      <location filename="../../crmdesk/ui/errors.py" line="216" />
       <source>Value</source>
       <translation>值</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="336" />
+      <location filename="../../crmdesk/ui/errors.py" line="337" />
       <source>Wrong login or password.</source>
       <translation>登录名或密码错误。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="403" />
+      <location filename="../../crmdesk/ui/errors.py" line="404" />
       <source>You are not allowed to do this.</source>
       <translation>您无权执行此操作。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="295" />
+      <location filename="../../crmdesk/ui/errors.py" line="296" />
       <source>You can only create customers that you own.</source>
       <translation>您只能创建由自己负责的客户。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="287" />
+      <location filename="../../crmdesk/ui/errors.py" line="288" />
       <source>You can only create deals that you own.</source>
       <translation>您只能创建由自己负责的商机。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="290" />
+      <location filename="../../crmdesk/ui/errors.py" line="291" />
       <source>You can only log activities for yourself, on your own deals.</source>
       <translation>您只能为自己、在自己负责的商机上记录活动。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="289" />
+      <location filename="../../crmdesk/ui/errors.py" line="290" />
       <source>Your user account is unknown or disabled; sign in again.</source>
       <translation>您的用户账户不存在或已停用，请重新登录。</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="269" />
+      <location filename="../../crmdesk/ui/errors.py" line="270" />
       <source>activity</source>
       <translation>活动</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="397" />
+      <location filename="../../crmdesk/ui/errors.py" line="398" />
       <source>another user</source>
       <translation>其他用户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="268" />
+      <location filename="../../crmdesk/ui/errors.py" line="269" />
       <source>contact</source>
       <translation>联系人</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="267" />
+      <location filename="../../crmdesk/ui/errors.py" line="268" />
       <source>customer</source>
       <translation>客户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="266" />
+      <location filename="../../crmdesk/ui/errors.py" line="267" />
       <source>deal</source>
       <translation>商机</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="275" />
+      <location filename="../../crmdesk/ui/errors.py" line="276" />
       <source>lead source</source>
       <translation>线索来源</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="276" />
+      <location filename="../../crmdesk/ui/errors.py" line="277" />
       <source>lost reason</source>
       <translation>输单原因</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="272" />
+      <location filename="../../crmdesk/ui/errors.py" line="273" />
       <source>pipeline</source>
       <translation>销售流程</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="277" />
+      <location filename="../../crmdesk/ui/errors.py" line="278" />
       <source>setting</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="270" />
+      <location filename="../../crmdesk/ui/errors.py" line="271" />
       <source>stage</source>
       <translation>阶段</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="271" />
+      <location filename="../../crmdesk/ui/errors.py" line="272" />
       <source>stage change</source>
       <translation>阶段变更</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="274" />
+      <location filename="../../crmdesk/ui/errors.py" line="275" />
       <source>target</source>
       <translation>目标</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="273" />
+      <location filename="../../crmdesk/ui/errors.py" line="274" />
       <source>user</source>
       <translation>用户</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="393" />
+      <location filename="../../crmdesk/ui/errors.py" line="394" />
       <source>{field}: {problem}</source>
       <translation>{field}：{problem}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="350" />
+      <location filename="../../crmdesk/ui/errors.py" line="351" />
       <source>{where}: {reason}</source>
       <translation>{where}：{reason}</translation>
     </message>
     <message>
-      <location filename="../../crmdesk/ui/errors.py" line="398" />
+      <location filename="../../crmdesk/ui/errors.py" line="399" />
       <source>{who} changed this {what} at {when} while you were looking at it. Reload to see their change.</source>
       <translation>在您查看期间，{who} 于 {when} 修改了此{what}。请重新加载以查看其修改。</translation>
     </message>
@@ -5848,6 +5848,10 @@ A team's PostgreSQL database is not replaced from the app, since others work in 
     <message>
       <source>unknown time zone {zone}</source>
       <translation>未知时区 {zone}</translation>
+    </message>
+    <message>
+      <source>{count} activities of other people are logged on it; a manager can delete it</source>
+      <translation>其他人在该客户上记录了 {count} 条活动；请由经理删除</translation>
     </message>
     <message>
       <source>{count} deals are still in this stage; move them first</source>

@@ -111,7 +111,7 @@ def test_dates_far_outside_a_crms_years_are_row_errors(
             (4, "Created", "date_out_of_range"),
         ], zone
         assert describe(result.errors[0].code, result.errors[0].params) == (
-            "'0001-01-01' is not between the years 1900 and 2100"
+            "'0001-01-01' is not between the years 1900 and 2099"
         )
     assert counts(db) == before
 

@@ -121,6 +121,21 @@ def answer_dialog(
     return opened
 
 
+def in_settings(window: QWidget, monkeypatch: pytest.MonkeyPatch, act: Callable[[D], None]) -> D:
+    """Edit › Settings… in ``window``, let ``act`` use the dialog as the user would, then
+    close it; the dialog."""
+    from crmdesk.ui.settings_dialog import SettingsDialog
+
+    def answer(d: D) -> None:
+        act(d)
+        d.reject()
+
+    opened = answer_dialog(monkeypatch, SettingsDialog, answer)
+    window.settings_action.trigger()  # type: ignore[attr-defined]
+    assert len(opened) == 1
+    return opened[0]  # type: ignore[return-value]
+
+
 def press(dialog: QDialog, button: QDialogButtonBox.StandardButton) -> None:
     box = dialog.findChild(QDialogButtonBox)
     assert box is not None and box.button(button) is not None

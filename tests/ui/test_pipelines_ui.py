@@ -18,7 +18,7 @@ from crmdesk.ui.bridge import ChangeBus
 from crmdesk.ui.deal_dialog import DealDialog
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.settings_dialog import PipelineDialog, SettingsDialog, StageDialog
-from tests.ui._helpers import answer_dialog, press_ok
+from tests.ui._helpers import answer_dialog, in_settings, press_ok
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -28,23 +28,6 @@ def _open(qtbot: QtBot, db: Database, user: UserInfo, *, page: str) -> SettingsD
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
-
-
-def in_settings(
-    window: MainWindow,
-    monkeypatch: pytest.MonkeyPatch,
-    act: Callable[[SettingsDialog], None],
-) -> SettingsDialog:
-    """Edit › Settings…, let ``act`` use the dialog as the user would, then close it."""
-
-    def answer(d: SettingsDialog) -> None:
-        act(d)
-        d.reject()
-
-    opened = answer_dialog(monkeypatch, SettingsDialog, answer)
-    window.settings_action.trigger()
-    assert len(opened) == 1
-    return opened[0]
 
 
 def fill_pipeline(en: str, zh: str, stages: str | None = None) -> Callable[[PipelineDialog], None]:

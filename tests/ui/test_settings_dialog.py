@@ -5,7 +5,6 @@ reports' targets, the currency)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +39,7 @@ from tests.ui._helpers import (
     NO_MODIFIER,
     answer_dialog,
     deliver_drag,
+    in_settings,
     open_counts,
     press_cancel,
     press_ok,
@@ -104,23 +104,6 @@ def fill_stage(en: str, zh: str, probability: int | None = None, rot: int | None
     return fill
 
 
-def open_settings_from_menu(
-    window: MainWindow,
-    monkeypatch: pytest.MonkeyPatch,
-    act: Callable[[SettingsDialog], None],
-) -> SettingsDialog:
-    """Edit › Settings…, let ``act`` use the dialog, then close it."""
-
-    def answer(d: SettingsDialog) -> None:
-        act(d)
-        d.reject()
-
-    opened = answer_dialog(monkeypatch, SettingsDialog, answer)
-    window.settings_action.trigger()
-    assert len(opened) == 1
-    return opened[0]
-
-
 def lost_reason_choices(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What Deal › Mark as lost… offers for the first card of the board (then cancelled)."""
     column = window.board.view.columns[0]
@@ -149,7 +132,7 @@ def test_edit_menu_opens_settings_on_the_window_bus(
     def look(d: SettingsDialog) -> None:
         pages.append([d.nav.item(i).text() for i in range(d.nav.count())])
 
-    dialog = open_settings_from_menu(window, monkeypatch, look)
+    dialog = in_settings(window, monkeypatch, look)
     assert pages == [["General", "Database", "Pipeline", "Lists", "Targets"]]
     assert dialog.bus is window.bus
 
@@ -167,7 +150,7 @@ def test_a_stage_added_in_settings_appears_on_the_board_where_it_was_put(
         d.pipeline.add_button.click()
         shown.append(table_names(d))
 
-    dialog = open_settings_from_menu(window, monkeypatch, act)
+    dialog = in_settings(window, monkeypatch, act)
 
     assert shown == [
         ["Prospecting", "Qualification", "Quote", "Negotiation", "Contract", "Won", "Lost"]
@@ -563,7 +546,7 @@ def test_a_target_added_shows_in_the_reports_targets(
         d.targets.add_button.click()
         seen["table"] = repr(d.targets.shown())
 
-    open_settings_from_menu(window, monkeypatch, act)
+    in_settings(window, monkeypatch, act)
 
     example = QLocale().toString(120000)
     assert seen["not a number"] == f"Target: enter a number, for example {example}."

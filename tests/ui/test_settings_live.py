@@ -3,7 +3,6 @@ view that shows money, a new target on the reports' Targets page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -15,24 +14,7 @@ from crmdesk.services import settings, users
 from crmdesk.ui import format as fmt
 from crmdesk.ui.main_window import MainWindow
 from crmdesk.ui.settings_dialog import SettingsDialog, TargetDialog
-from tests.ui._helpers import answer_dialog, press_ok
-
-
-def in_settings(
-    window: MainWindow,
-    monkeypatch: pytest.MonkeyPatch,
-    act: Callable[[SettingsDialog], None],
-) -> SettingsDialog:
-    """Edit › Settings…, let ``act`` use the dialog, then close it."""
-
-    def answer(d: SettingsDialog) -> None:
-        act(d)
-        d.reject()
-
-    opened = answer_dialog(monkeypatch, SettingsDialog, answer)
-    window.settings_action.trigger()
-    assert len(opened) == 1
-    return opened[0]
+from tests.ui._helpers import answer_dialog, in_settings, press_ok
 
 
 def show_reports(window: MainWindow, qtbot: QtBot, page: str) -> None:

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
@@ -87,9 +88,15 @@ def _no_unexpected_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database (7 users, 300 deals of which a couple of dozen are open)."""
-    path = tmp_path_factory.mktemp("ui-demo") / "demo.sqlite3"
+    return build_template(tmp_path_factory.mktemp("ui-demo"), deals=DEMO_DEALS, seed=DEMO_SEED)
+
+
+def build_template(folder: Path, **demo: Any) -> Path:
+    """A demo database at DEMO_NOW (``demo``: build_demo's options) in one file, for
+    tests to copy."""
+    path = folder / "demo.sqlite3"
     db = open_database(path).db
-    build_demo(db, deals=DEMO_DEALS, seed=DEMO_SEED, now=DEMO_NOW)
+    build_demo(db, now=DEMO_NOW, **demo)
     db.dispose()
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -97,15 +104,20 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
+def copy_of(template: Path, tmp_path: Path) -> Iterator[Database]:
+    """A fresh copy of a template database, opened (the fixtures' body)."""
     path = tmp_path / "crmdesk.sqlite3"
-    shutil.copyfile(demo_template, path)
+    shutil.copyfile(template, path)
     db = open_database(path).db
     try:
         yield db
     finally:
         db.dispose()
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
+    yield from copy_of(demo_template, tmp_path)
 
 
 @pytest.fixture

@@ -18,14 +18,12 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
-import shutil
-import sqlite3
 import sys
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -58,8 +56,6 @@ from sqlalchemy import String, Text, func, select
 
 from crmdesk.db import models as m
 from crmdesk.db.engine import Database
-from crmdesk.db.migrate import open_database
-from crmdesk.demo import build_demo
 from crmdesk.domain import (
     Conflict,
     DatabaseOpenError,
@@ -77,11 +73,12 @@ from crmdesk.ui import errors, i18n
 from crmdesk.ui import format as fmt
 from crmdesk.ui.app import set_locale
 
+from .conftest import DEMO_NOW, build_template, copy_of
+
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "crmdesk" / "ui"
 TS = ROOT / "resources" / "translations" / "crmdesk_zh_CN.ts"
 QM = TS.with_suffix(".qm")
-DEMO_NOW = datetime(2025, 6, 15, 10, tzinfo=UTC)
 
 
 def _extractor() -> ModuleType:
@@ -1002,25 +999,12 @@ def database_texts(db: Database) -> list[str]:
 @pytest.fixture(scope="module")
 def zh_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Chinese demo database (its stage, source and people names are Chinese)."""
-    path = tmp_path_factory.mktemp("zh-demo") / "demo.sqlite3"
-    db = open_database(path).db
-    build_demo(db, deals=300, seed=5, now=DEMO_NOW, locale="zh_CN")
-    db.dispose()
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    return path
+    return build_template(tmp_path_factory.mktemp("zh-demo"), deals=300, seed=5, locale="zh_CN")
 
 
 @pytest.fixture
 def zh_db(zh_template: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "crmdesk.sqlite3"
-    shutil.copyfile(zh_template, path)
-    db = open_database(path).db
-    try:
-        yield db
-    finally:
-        db.dispose()
+    yield from copy_of(zh_template, tmp_path)
 
 
 def visit_everything(
